@@ -1,0 +1,114 @@
+"""Application configuration, read from the environment and `.env`.
+
+`OBENTO_ENV` picks the class: `production` (the default, so a forgotten setting fails safe),
+`development` or `testing`. Every value can be overridden by an environment variable of the
+same name; `.env.example` documents them.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env")
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54320/obento"
+    )
+    # Server used to create the application database (`flask obento create-db`);
+    # empty means the `postgres` database of the same server.
+    ADMIN_DATABASE_URL = os.environ.get("ADMIN_DATABASE_URL", "")
+    OBENTO_TIMEZONE = os.environ.get("OBENTO_TIMEZONE", "Asia/Tokyo")
+
+    DB_CONNECT_TIMEOUT = _int("DB_CONNECT_TIMEOUT", 2)  # seconds per attempt
+    DB_CONNECT_RETRIES = _int("DB_CONNECT_RETRIES", 3)  # attempts before the 503 page
+    DB_RETRY_BACKOFF = float(os.environ.get("DB_RETRY_BACKOFF", "0.5"))  # doubled each time
+    DB_STATEMENT_TIMEOUT_MS = _int("DB_STATEMENT_TIMEOUT_MS", 5000)
+    DB_POOL_SIZE = _int("DB_POOL_SIZE", 5)
+
+    LOG_DIR = os.environ.get("LOG_DIR", str(BASE_DIR / "logs"))
+    LOG_RETENTION_DAYS = _int("LOG_RETENTION_DAYS", 90)
+
+    SESSION_COOKIE_NAME = "obento_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    # A login stays valid this long without use, and this long at most (server-side, see
+    # obento/services/sessions.py); phones used for one-tap ordering keep their login.
+    SESSION_IDLE_TIMEOUT = timedelta(days=_int("SESSION_IDLE_DAYS", 14))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(days=_int("SESSION_ABSOLUTE_DAYS", 60))
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+
+    # CSRF tokens live as long as the login: a page left open all morning still submits.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+
+    @property
+    def SQLALCHEMY_ENGINE_OPTIONS(self) -> dict:  # noqa: N802 (Flask config key)
+        return {
+            "pool_pre_ping": True,
+            "pool_size": self.DB_POOL_SIZE,
+            "pool_recycle": 1800,
+            "connect_args": {
+                "connect_timeout": self.DB_CONNECT_TIMEOUT,
+                "options": f"-c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS} -c timezone=UTC",
+                "application_name": "obento",
+            },
+        }
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-not-secret"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 (tests only)
+    LOG_DIR = os.environ.get("TEST_LOG_DIR", str(BASE_DIR / "logs" / "test"))
+    DB_RETRY_BACKOFF = 0.2
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def validate(cls) -> None:
+        if len(cls.SECRET_KEY) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in "
+                "production (python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+
+
+CONFIGS = {
+    "production": ProductionConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def get_config(name: str | None = None) -> Config:
+    """Return an instance of the configuration named by `name` or `OBENTO_ENV`."""
+    name = name or os.environ.get("OBENTO_ENV", "production")
+    try:
+        config_class = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"OBENTO_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from None
+    if hasattr(config_class, "validate"):
+        config_class.validate()
+    return config_class()

@@ -1,0 +1,88 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from obento.auth import bp
+from obento.auth.forms import LoginForm
+from obento.extensions import db, login_manager
+from obento.models import Role
+from obento.services.sessions import end_session, start_session, user_for_session
+from obento.services.users import authenticate
+
+SESSION_TOKEN_KEY = "login_token"  # noqa: S105 (a session key name)
+LOGIN_FAILED = "ユーザー名またはパスワードが正しくありません。"
+HOME_ENDPOINTS = {
+    Role.STAFF: "ordering.index",
+    Role.MANAGER: "company.orders",
+    Role.SHOP: "shop.orders",
+    Role.ADMIN: "admin.index",
+}
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    user = user_for_session(user_id, session.get(SESSION_TOKEN_KEY))
+    if user is not None and db.session.dirty:
+        db.session.commit()
+    return user
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site, else None (no open redirects)."""
+    if not target or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def home_url(user) -> str:
+    return url_for(HOME_ENDPOINTS[Role(user.role)])
+
+
+@bp.get("/")
+def index():
+    """Send each role to its home page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(home_url(current_user))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and log the user in."""
+    form = LoginForm()
+    next_url = safe_next(request.values.get("next"))
+    status = 200
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            session.clear()  # a fresh session for the new login (no fixation)
+            session.permanent = True
+            session[SESSION_TOKEN_KEY] = start_session(user)
+            login_user(user)
+            db.session.commit()
+            current_app.logger.info("login user=%s", user.username)
+            return redirect(next_url or home_url(user), code=303)
+        db.session.commit()  # keeps anything recorded about the failed attempt
+        current_app.logger.warning(
+            "login failed user=%r address=%s", form.username.data[:64], request.remote_addr
+        )
+        form.form_errors.append(LOGIN_FAILED)
+        status = 401
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/login.html", form=form, next_url=next_url), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End the login everywhere this cookie has been copied to."""
+    end_session(session.get(SESSION_TOKEN_KEY))
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"), code=303)

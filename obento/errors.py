@@ -1,0 +1,95 @@
+"""Japanese error pages; no traceback or SQL ever reaches the browser."""
+
+import contextlib
+
+from flask import current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from obento.extensions import db, login_manager
+
+DATABASE_UNAVAILABLE = "データベースに接続できません。しばらくしてから再度お試しください。"
+
+MESSAGES = {
+    400: ("不正なリクエスト", "送信内容を処理できませんでした。入力内容をご確認ください。"),
+    403: ("アクセスできません", "このページを表示する権限がありません。"),
+    404: ("ページが見つかりません", "お探しのページは見つかりませんでした。URLをご確認ください。"),
+    405: ("この操作はできません", "このページではその操作を受け付けていません。"),
+    413: ("送信データが大きすぎます", "ファイルや入力内容を小さくして、もう一度お試しください。"),
+    429: (
+        "アクセスが集中しています",
+        "短時間に多くの操作がありました。しばらく時間をおいてから再度お試しください。",
+    ),
+    500: (
+        "システムエラー",
+        "申し訳ありません。処理中にエラーが発生しました。時間をおいて再度お試しください。",
+    ),
+    503: ("ただいまご利用いただけません", DATABASE_UNAVAILABLE),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    _rollback()
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message or default_message
+    ), code
+
+
+def _rollback() -> None:
+    with contextlib.suppress(DBAPIError):  # the connection is gone; the pool replaces it
+        db.session.rollback()
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    if error.code == 403:
+        current_app.logger.warning(
+            "forbidden path=%s user=%s address=%s",
+            request.path,
+            g.get("_login_user") and getattr(g._login_user, "username", None),
+            request.remote_addr,
+        )
+    response = render_error(error.code)
+    if error.code == 405 and error.valid_methods:
+        return (*response, {"Allow": ", ".join(error.valid_methods)})
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    current_app.logger.warning(
+        "csrf refused path=%s reason=%s address=%s",
+        request.path,
+        error.description,
+        request.remote_addr,
+    )
+    return render_error(
+        400,
+        "ページの有効期限が切れたか、送信内容が確認できませんでした。"
+        "ページを再読み込みしてから、もう一度お試しください。",
+    )
+
+
+def handle_database_unavailable(error: OperationalError):
+    """Answer 503 when the database is down, unreachable or too slow (statement timeout)."""
+    current_app.logger.error(
+        "database unavailable path=%s error=%s", request.path, type(error.orig).__name__
+    )
+    # Rendering the page must not touch the database again (e.g. to load the user).
+    g._login_user = login_manager.anonymous_user()
+    return render_error(503)
+
+
+def handle_internal_error(error: InternalServerError):
+    # Flask has logged the traceback already; the page shows none of it.
+    g._login_user = login_manager.anonymous_user()
+    return render_error(500)
+
+
+def register_errorhandlers(app) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InternalServerError, handle_internal_error)

@@ -1,0 +1,81 @@
+"""The application log and the order log: one file per business day each.
+
+Each line is appended to `<LOG_DIR>/<name>-YYYY-MM-DD.log`, the date taken in the business
+time zone. Opening by date instead of renaming at midnight (TimedRotatingFileHandler) keeps
+several gunicorn workers from rotating the same file under each other.
+"""
+
+import logging
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from obento.calendar import TIMEZONE, local_today
+
+APP_LOG = "app"
+ORDER_LOG = "order"
+LOG_NAMES = (APP_LOG, ORDER_LOG)
+_FILE_NAME = re.compile(r"^(app|order)-(\d{4}-\d{2}-\d{2})\.log$")
+
+order_logger = logging.getLogger("obento.orders")
+
+
+class DailyFileHandler(logging.Handler):
+    """Append records to the file of the record's business date."""
+
+    def __init__(self, directory: Path, name: str):
+        super().__init__()
+        self.directory = directory
+        self.name = name
+
+    def path_for(self, day) -> Path:
+        return self.directory / f"{self.name}-{day:%Y-%m-%d}.log"
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            day = local_today(datetime.fromtimestamp(record.created, UTC))
+            line = self.format(record) + "\n"
+            with self.path_for(day).open("a", encoding="utf-8") as stream:
+                stream.write(line)
+        except Exception:
+            self.handleError(record)
+
+
+class LocalTimeFormatter(logging.Formatter):
+    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging API)
+        return datetime.fromtimestamp(record.created, TIMEZONE).strftime("%Y-%m-%d %H:%M:%S%z")
+
+
+def configure_logging(app) -> None:
+    """Send the app's log and the order log to their daily files under LOG_DIR."""
+    directory = Path(app.config["LOG_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+
+    app_handler = DailyFileHandler(directory, APP_LOG)
+    app_handler.setFormatter(LocalTimeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for logger in (app.logger, logging.getLogger("obento")):
+        logger.setLevel(logging.INFO)
+        _replace_handler(logger, app_handler)
+
+    order_handler = DailyFileHandler(directory, ORDER_LOG)
+    order_handler.setFormatter(LocalTimeFormatter("%(asctime)s %(message)s"))
+    order_logger.setLevel(logging.INFO)
+    order_logger.propagate = False
+    _replace_handler(order_logger, order_handler)
+
+
+def _replace_handler(logger: logging.Logger, handler: DailyFileHandler) -> None:
+    # create_app may run more than once in a process (tests); keep one file handler.
+    for old in [h for h in logger.handlers if isinstance(h, DailyFileHandler)]:
+        logger.removeHandler(old)
+    logger.addHandler(handler)
+
+
+def log_files(directory: Path) -> list[tuple[str, str, Path]]:
+    """Return (name, YYYY-MM-DD, path) of the log files, newest day first."""
+    found = []
+    for path in directory.glob("*.log"):
+        match = _FILE_NAME.match(path.name)
+        if match:
+            found.append((match.group(1), match.group(2), path))
+    return sorted(found, key=lambda item: (item[1], item[0]), reverse=True)

@@ -1,0 +1,25 @@
+"""All models, imported here so that Alembic and the app see every table."""
+
+from obento.models.company import Company, company_shops
+from obento.models.menu import Menu
+from obento.models.order import MAX_QUANTITY, Order, OrderAction, OrderEvent, OrderStatus
+from obento.models.shop import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
+from obento.models.user import LoginAttempt, Role, User, UserSession
+
+__all__ = [
+    "MAX_QUANTITY",
+    "MONDAY_TO_FRIDAY",
+    "Company",
+    "LoginAttempt",
+    "Menu",
+    "Order",
+    "OrderAction",
+    "OrderEvent",
+    "OrderStatus",
+    "Role",
+    "Shop",
+    "ShopClosedDay",
+    "User",
+    "UserSession",
+    "company_shops",
+]

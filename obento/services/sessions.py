@@ -1,0 +1,69 @@
+"""Server-side logins: a random token in the signed cookie, its hash in `user_sessions`."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from obento.clock import utcnow
+from obento.extensions import db
+from obento.models import User, UserSession
+
+# last_seen_at is refreshed at most this often, so reading a page rarely writes.
+_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Record a new login for `user` and return the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        UserSession(user_id=user.id, token_hash=_hash(token), created_at=now, last_seen_at=now)
+    )
+    db.session.flush()
+    return token
+
+
+def end_session(token: str | None) -> None:
+    """Forget the login behind `token`; copies of the cookie stop working."""
+    if token:
+        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _hash(token)))
+
+
+def end_other_sessions(user: User, keep_token: str | None = None) -> None:
+    """End every login of `user` but the one behind `keep_token` (password change, disable)."""
+    query = sa.delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_token:
+        query = query.where(UserSession.token_hash != _hash(keep_token))
+    db.session.execute(query)
+
+
+def user_for_session(user_id: str, token: str | None) -> User | None:
+    """Return the active user of a live login, or None when it ended or expired."""
+    if not token or not user_id.isdigit():
+        return None
+    now = utcnow()
+    config = current_app.config
+    row = db.session.execute(
+        sa.select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            User.active,
+            UserSession.token_hash == _hash(token),
+            UserSession.created_at > now - config["SESSION_ABSOLUTE_TIMEOUT"],
+            UserSession.last_seen_at > now - config["SESSION_IDLE_TIMEOUT"],
+        )
+    ).first()
+    if row is None:
+        return None
+    user, login = row
+    if now - login.last_seen_at > _TOUCH_INTERVAL:
+        login.last_seen_at = now  # committed by the user loader
+    return user

@@ -1,0 +1,167 @@
+"""Logging in and out through the real forms."""
+
+import pytest
+import sqlalchemy as sa
+
+from obento.extensions import db
+from obento.models import Role, UserSession
+from tests.conftest import csrf_token
+
+LOGIN_FAILED = "ユーザー名またはパスワードが正しくありません。"
+
+
+@pytest.mark.parametrize(
+    ("role", "home", "heading"),
+    [
+        (Role.STAFF, "/orders/", "お弁当の注文"),
+        (Role.MANAGER, "/company/orders", "会社の注文"),
+        (Role.SHOP, "/shop/orders", "注文一覧"),
+        (Role.ADMIN, "/admin/", "管理"),
+    ],
+)
+def test_each_role_lands_on_its_home(client, login, make_user, role, home, heading):
+    user = make_user(role=role)
+    response = login(user.username)
+    assert response.status_code == 303
+    assert response.headers["Location"] == home
+    assert client.get("/").headers["Location"] == home
+    page = client.get(home)
+    assert page.status_code == 200
+    assert f"<h1>{heading}</h1>" in page.text
+    assert user.name in page.text
+
+
+def test_wrong_password_and_unknown_user_look_the_same(client, login, make_user):
+    user = make_user()
+    wrong = login(user.username, "not the password")
+    unknown = login("nobody-here", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert LOGIN_FAILED in wrong.text and LOGIN_FAILED in unknown.text
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 0
+    assert client.get("/orders/").status_code == 302
+
+
+def test_empty_fields_get_messages_beside_them(client):
+    page = client.get("/login")
+    response = client.post("/login", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 422
+    assert "ユーザー名を入力してください。" in response.text
+    assert "パスワードを入力してください。" in response.text
+
+
+def test_login_without_csrf_token_is_refused_and_writes_nothing(client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"username": user.username, "password": "x"})
+    assert response.status_code == 400
+    assert "ページの有効期限が切れたか" in response.text
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 0
+
+
+def test_logout_without_csrf_token_is_refused(client, login, make_user):
+    login(make_user().username)
+    assert client.post("/logout").status_code == 400
+    assert client.get("/orders/").status_code == 200  # still logged in
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 1
+
+
+def test_logout_by_get_is_not_allowed(client, login, make_user):
+    login(make_user().username)
+    response = client.get("/logout")
+    assert response.status_code == 405
+    assert client.get("/orders/").status_code == 200
+
+
+def test_a_copied_cookie_stops_working_after_logout(app, client, login, make_user):
+    login(make_user().username)
+    copied = client.get_cookie("obento_session").value
+    page = client.get("/orders/")
+    logout = client.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert logout.status_code == 303
+
+    thief = app.test_client()
+    thief.set_cookie("obento_session", copied)
+    response = thief.get("/orders/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 0
+
+
+def test_disabling_a_user_ends_their_session(client, login, make_user):
+    user = make_user()
+    login(user.username)
+    user.active = False
+    db.session.commit()
+    assert client.get("/orders/").status_code == 302
+
+
+def test_a_disabled_user_cannot_log_in(client, login, make_user):
+    user = make_user(active=False)
+    response = login(user.username)
+    assert response.status_code == 401
+    assert LOGIN_FAILED in response.text
+
+
+def test_anonymous_requests_go_to_login_with_next(client):
+    response = client.get("/shop/orders")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Fshop%2Forders"
+    assert client.get("/").headers["Location"] == "/login"
+
+
+def test_next_leads_back_to_a_page_of_this_site(client, login, make_user):
+    user = make_user(role=Role.MANAGER)
+    response = login(user.username, next_url="/orders/?x=1")
+    assert response.headers["Location"] == "/orders/?x=1"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
+)
+def test_next_never_leaves_the_site(client, login, make_user, target):
+    user = make_user()
+    response = login(user.username, next_url=target)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/orders/"
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        (Role.STAFF, "/admin/"),
+        (Role.STAFF, "/shop/orders"),
+        (Role.STAFF, "/company/orders"),
+        (Role.SHOP, "/orders/"),
+        (Role.SHOP, "/admin/"),
+        (Role.MANAGER, "/admin/"),
+        (Role.ADMIN, "/orders/"),
+    ],
+)
+def test_other_roles_pages_answer_403(client, login, make_user, role, path):
+    login(make_user(role=role).username)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "このページを表示する権限がありません。" in response.text
+
+
+def test_session_cookie_flags(client, login, make_user):
+    response = login(make_user().username)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_old_bcrypt_hash_verifies_and_is_upgraded(client, login, make_user):
+    import bcrypt
+
+    legacy = bcrypt.hashpw(b"old-password-1", bcrypt.gensalt(rounds=4)).decode()
+    user = make_user(password_hash=legacy)
+    assert login(user.username, "old-password-1").status_code == 303
+    db.session.refresh(user)
+    assert user.password_hash.startswith("$argon2id$")

@@ -1,0 +1,48 @@
+"""The application log and the order log go to one file per JST day."""
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from obento.logs import log_files, order_logger
+
+
+def _record_at(instant: datetime, message: str) -> logging.LogRecord:
+    record = logging.LogRecord("obento.orders", logging.INFO, __file__, 1, message, (), None)
+    record.created = instant.timestamp()
+    return record
+
+
+def test_order_lines_go_to_the_file_of_the_jst_day(app):
+    directory = Path(app.config["LOG_DIR"])
+    # 2026-11-25 15:30 UTC is already 2026-11-26 00:30 in Tokyo.
+    order_logger.handle(
+        _record_at(datetime(2026, 11, 25, 15, 30, tzinfo=UTC), "ORDER 注文完了 order_id=1")
+    )
+    order_logger.handle(
+        _record_at(datetime(2026, 11, 25, 14, 59, tzinfo=UTC), "ORDER 注文完了 order_id=2")
+    )
+    assert "order_id=1" in (directory / "order-2026-11-26.log").read_text(encoding="utf-8")
+    day_before = (directory / "order-2026-11-25.log").read_text(encoding="utf-8")
+    assert "2026-11-25 23:59:00+0900 ORDER 注文完了 order_id=2" in day_before
+    names = {(name, day) for name, day, _ in log_files(directory)}
+    assert {("order", "2026-11-26"), ("order", "2026-11-25")} <= names
+
+
+def test_order_lines_stay_out_of_the_application_log(app):
+    directory = Path(app.config["LOG_DIR"])
+    order_logger.info("ORDER 注文完了 order_id=99")
+    app.logger.info("application line")
+    app_text = "".join(p.read_text(encoding="utf-8") for p in directory.glob("app-*.log"))
+    assert "application line" in app_text
+    assert "order_id=99" not in app_text
+
+
+def test_failed_login_is_logged_without_the_password(app, client, login, make_user):
+    user = make_user()
+    login(user.username, "secret-wrong-password")
+    text = "".join(
+        p.read_text(encoding="utf-8") for p in Path(app.config["LOG_DIR"]).glob("app-*.log")
+    )
+    assert f"login failed user='{user.username}'" in text
+    assert "secret-wrong-password" not in text
