@@ -8,6 +8,7 @@ here too.
 import os
 from datetime import date, datetime, time, timedelta
 
+import jpholiday
 import pytz
 
 TIMEZONE = pytz.timezone(os.environ.get("OBENTO_TIMEZONE", "Asia/Tokyo"))
@@ -40,6 +41,11 @@ def format_datetime(instant: datetime) -> str:
     """`2026年11月25日(水) 10:30` in the business time zone."""
     local = to_local(instant)
     return f"{format_date(local.date())} {local:%H:%M}"
+
+
+def holiday_name(day: date) -> str | None:
+    """Return the name of the Japanese national holiday on `day`, or None."""
+    return jpholiday.is_holiday_name(day)
 
 
 def period(end: date, days_ago: int) -> tuple[date, date]:

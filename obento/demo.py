@@ -3,10 +3,9 @@
 import random
 from datetime import time, timedelta
 
-import jpholiday
 import sqlalchemy as sa
 
-from obento.calendar import local_instant, local_today
+from obento.calendar import holiday_name, local_instant, local_today
 from obento.clock import utcnow
 from obento.extensions import db
 from obento.models import (
@@ -180,7 +179,7 @@ def _seed_orders(orderers, menus) -> int:
     placed = 0
     for offset in range(-14, 4):
         day = today + timedelta(days=offset)
-        if day.weekday() >= 5 or jpholiday.is_holiday(day):
+        if day.weekday() >= 5 or holiday_name(day):
             continue
         for company, user in orderers:
             if rng.random() > 0.75:

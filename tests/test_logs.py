@@ -46,3 +46,25 @@ def test_failed_login_is_logged_without_the_password(app, client, login, make_us
     )
     assert f"login failed user='{user.username}'" in text
     assert "secret-wrong-password" not in text
+
+
+def test_record_event_writes_the_event_and_the_order_line(app, make_user, make_order):
+    import sqlalchemy as sa
+
+    from obento.extensions import db
+    from obento.models import OrderAction, OrderEvent
+    from obento.services.audit import record_event
+
+    user = make_user()
+    order = make_order(user, quantity=2)
+    record_event(order, user, OrderAction.PLACED, note="テスト")
+    db.session.commit()
+    event = db.session.scalar(sa.select(OrderEvent).where(OrderEvent.order_id == order.id))
+    assert (event.action, event.actor_id, event.detail) == ("placed", user.id, {"note": "テスト"})
+    text = "".join(
+        p.read_text(encoding="utf-8") for p in Path(app.config["LOG_DIR"]).glob("order-*.log")
+    )
+    assert (
+        f"ORDER 注文完了 order_id={order.id} company={order.company_id} user={user.id} "
+        f"shop={order.shop_id} menu={order.menu_id} qty=2 actor={user.id} note=テスト"
+    ) in text
