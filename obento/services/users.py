@@ -5,16 +5,8 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.models import Company, Role, Shop, User
 from obento.services import DomainError
+from obento.services.password_policy import check_password_policy
 from obento.services.passwords import hash_password, needs_rehash, verify_password
-
-MIN_PASSWORD_LENGTH = 8
-
-
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。", field="password"
-        )
 
 
 def create_user(
@@ -37,7 +29,7 @@ def create_user(
         raise DomainError("注文者と会社代表には会社を指定してください。", field="company")
     if role == Role.SHOP and shop is None:
         raise DomainError("店舗ユーザーには店舗を指定してください。", field="shop")
-    check_password_policy(password)
+    check_password_policy(password, username)
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise DomainError("このユーザー名はすでに使われています。", field="username")
     user = User(
