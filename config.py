@@ -86,7 +86,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"  # noqa: S105  # nosec B105 (tests only)
+    SECRET_KEY = "testing-only-not-secret"  # tests only  # noqa: S105  # nosec B105
     LOG_DIR = os.environ.get("TEST_LOG_DIR", str(BASE_DIR / "logs" / "test"))
     DB_RETRY_BACKOFF = 0.2
 

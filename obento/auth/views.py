@@ -5,14 +5,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from obento.auth import bp
 from obento.auth.forms import LoginForm
+from obento.errors import render_error
 from obento.extensions import db, login_manager
 from obento.models import Role
-from obento.errors import render_error
 from obento.services.sessions import end_session, start_session, user_for_session
 from obento.services.throttle import login_throttled, record_login_attempt
 from obento.services.users import authenticate
 
-SESSION_TOKEN_KEY = "login_token"  # noqa: S105  # nosec B105 (a session key name)
+SESSION_TOKEN_KEY = "login_token"  # a session key name  # noqa: S105  # nosec B105
 LOGIN_FAILED = "ユーザー名またはパスワードが正しくありません。"
 LOGIN_THROTTLED = (
     "ログインの失敗が続いたため、一時的にログインを制限しています。"
