@@ -1,12 +1,12 @@
 """Shops, companies, menus and users from the original database."""
 
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from obento.extensions import db
-from obento.legacy_import.idmap import insert_keeping_ids
 from obento.legacy_import.source import BadRow, as_flag, as_id, as_int, parse_jst, text
 from obento.models import Company, Menu, Role, Shop, User, company_shops
 from obento.services.passwords import hash_password
@@ -61,57 +61,46 @@ def import_companies(run: "ImportRun") -> None:
     """Create the companies and link each to the shop named in its shop_name."""
     existing = dict(db.session.execute(sa.select(Company.name, Company.id)).all())
     seen: dict[str, int] = {}  # name -> legacy id, for duplicates inside the file
-    new_rows, links = [], []
-    for row in run.rows["Company"]:
-        run.report.read("Company")
-        try:
-            legacy_id = as_id(row.get("company_id"), "company_id")
-            shop_name = text(row.get("shop_name"))
-            if shop_name and run.shops.get(shop_name) is None:
-                raise BadRow(f"its shop {shop_name!r} was not imported")
-            if run.companies.get(legacy_id) is not None:
-                run.report.already("Company")
-                continue
-            name = bounded(row.get("name"), "name", 100, required=True)
-            if name in seen:
-                raise BadRow(f"the name {name!r} is also used by Company {seen[name]}")
-            seen[name] = legacy_id
-            if name in existing:
-                run.companies.add(legacy_id, existing[name])
-                run.report.already("Company")
-            else:
-                created_at = parse_jst(row.get("created_at"), "created_at") or run.now
-                new_rows.append(
-                    (
-                        legacy_id,
-                        {
-                            "name": name,
-                            "tel": bounded(row.get("tel"), "tel", 30),
-                            "disabled": as_flag(row.get("disabled")),
-                            "created_at": created_at,
-                            "updated_at": created_at,
-                        },
-                    )
-                )
-            if shop_name:
-                links.append((legacy_id, run.shops.get(shop_name)))
-        except BadRow as reason:
-            run.report.bad("Company", row.get("company_id"), str(reason))
-    for legacy_id, company_id in insert_keeping_ids(Company.__table__, new_rows).items():
-        run.companies.add(legacy_id, company_id)
-        run.report.imported("Company")
+    links: list[tuple[int, int]] = []  # (legacy company id, shop id)
+
+    def convert(legacy_id: int, row: dict) -> dict | None:
+        shop_name = text(row.get("shop_name"))
+        if shop_name and run.shops.get(shop_name) is None:
+            raise BadRow(f"its shop {shop_name!r} was not imported")
+        name = bounded(row.get("name"), "name", 100, required=True)
+        if name in seen:
+            raise BadRow(f"the name {name!r} is also used by Company {seen[name]}")
+        created_at = parse_jst(row.get("created_at"), "created_at") or run.now
+        values = {
+            "name": name,
+            "tel": bounded(row.get("tel"), "tel", 30),
+            "disabled": as_flag(row.get("disabled")),
+            "created_at": created_at,
+            "updated_at": created_at,
+        }
+        seen[name] = legacy_id
+        if shop_name:
+            links.append((legacy_id, run.shops.get(shop_name)))
+        if name in existing:
+            run.companies.add(legacy_id, existing[name])
+            return None
+        return values
+
+    new_rows = run.new_rows("Company", "company_id", run.companies, convert)
+    run.insert("Company", Company, run.companies, new_rows)
     link_companies_to_shops(run, {(run.companies.get(cid), shop_id) for cid, shop_id in links})
 
 
 def link_companies_to_shops(run: "ImportRun", pairs: set[tuple[int, int]]) -> None:
     """Add the company-shop links that do not exist yet."""
     if pairs:
-        result = db.session.execute(
+        added = db.session.scalars(
             pg_insert(company_shops)
             .values([{"company_id": company, "shop_id": shop} for company, shop in sorted(pairs)])
             .on_conflict_do_nothing()
-        )
-        run.report.company_shop_links += result.rowcount
+            .returning(company_shops.c.company_id)
+        ).all()
+        run.report.company_shop_links += len(added)
 
 
 def import_menus(run: "ImportRun") -> None:
@@ -126,56 +115,45 @@ def import_menus(run: "ImportRun") -> None:
             sa.select(Menu.id, Menu.shop_id, Menu.name)
         )
     }
-    new_rows: list[tuple[int, dict]] = []
-    pending: dict[tuple[int, str], int] = {}  # (shop, name) -> legacy id of the new row
+    pending: dict[tuple[int, str], int] = {}  # (shop, name) -> legacy id of a new row
     duplicates: list[tuple[int, tuple[int, str]]] = []
-    for row in run.rows["Menu"]:
-        run.report.read("Menu")
-        try:
-            legacy_id = as_id(row.get("menu_id"), "menu_id")
-            price = as_int(row.get("price"), "price")
-            if price < 0:
-                raise BadRow(f"price is negative: {price}")
-            shop_name = text(row.get("shop_name"))
-            shop_id = run.shops.get(shop_name) if shop_name else None
-            if shop_id is None:
-                raise BadRow(
-                    f"its shop {shop_name!r} was not imported"
-                    if shop_name
-                    else "shop_name is empty"
-                )
-            run.menu_prices[legacy_id] = price
-            if run.menus.get(legacy_id) is not None:
-                run.report.already("Menu")
-                continue
-            name = bounded(row.get("name"), "name", 100, required=True)
-            key = (shop_id, name)
-            if key in existing:
-                run.menus.add(legacy_id, existing[key])
-                run.report.already("Menu")
-                continue
-            if key in pending:
-                duplicates.append((legacy_id, key))
-                run.report.already("Menu")
-                continue
-            created_at = parse_jst(row.get("created_at"), "created_at") or run.now
-            values = {
-                "shop_id": shop_id,
-                "name": name,
-                "price": price,
-                "description": bounded(row.get("description"), "description", 500),
-                "active": not as_flag(row.get("disabled")),
-                "created_at": created_at,
-                "updated_at": parse_jst(row.get("updated_at"), "updated_at") or created_at,
-            }
-            new_rows.append((legacy_id, values))
-            pending[key] = legacy_id
-        except BadRow as reason:
-            run.report.bad("Menu", row.get("menu_id"), str(reason))
-    new_ids = insert_keeping_ids(Menu.__table__, new_rows)
-    for legacy_id, menu_id in new_ids.items():
-        run.menus.add(legacy_id, menu_id)
-        run.report.imported("Menu")
+    for row in run.rows["Menu"]:  # orders need the price even of menus imported earlier
+        with suppress(BadRow):  # reported below
+            run.menu_prices[as_id(row.get("menu_id"))] = as_int(row.get("price"), "price")
+
+    def convert(legacy_id: int, row: dict) -> dict | None:
+        price = as_int(row.get("price"), "price")
+        if price < 0:
+            raise BadRow(f"price is negative: {price}")
+        shop_name = text(row.get("shop_name"))
+        shop_id = run.shops.get(shop_name) if shop_name else None
+        if shop_id is None:
+            raise BadRow(
+                f"its shop {shop_name!r} was not imported" if shop_name else "shop_name is empty"
+            )
+        name = bounded(row.get("name"), "name", 100, required=True)
+        created_at = parse_jst(row.get("created_at"), "created_at") or run.now
+        values = {
+            "shop_id": shop_id,
+            "name": name,
+            "price": price,
+            "description": bounded(row.get("description"), "description", 500),
+            "active": not as_flag(row.get("disabled")),
+            "created_at": created_at,
+            "updated_at": parse_jst(row.get("updated_at"), "updated_at") or created_at,
+        }
+        key = (shop_id, name)
+        if key in existing:
+            run.menus.add(legacy_id, existing[key])
+            return None
+        if key in pending:
+            duplicates.append((legacy_id, key))
+            return None
+        pending[key] = legacy_id
+        return values
+
+    new_rows = run.new_rows("Menu", "menu_id", run.menus, convert)
+    new_ids = run.insert("Menu", Menu, run.menus, new_rows)
     for legacy_id, key in duplicates:
         run.menus.add(legacy_id, new_ids[pending[key]])
 
@@ -184,35 +162,27 @@ def import_users(run: "ImportRun") -> None:
     """Create the users with their roles; plain passwords are hashed, bcrypt hashes kept."""
     taken = set(db.session.scalars(sa.select(User.username)))
     seen: dict[str, int] = {}
-    new_rows = []
-    for row in run.rows["User"]:
-        run.report.read("User")
-        try:
-            legacy_id = as_id(row.get("user_id"), "user_id")
-            if run.users.get(legacy_id) is not None:
-                run.report.already("User")
-                continue
-            username = bounded(row.get("username"), "username", 64, required=True)
-            if username in seen:
-                raise BadRow(f"the username {username!r} is also used by User {seen[username]}")
-            if username in taken:
-                raise BadRow(f"the username {username!r} already exists")
-            seen[username] = legacy_id
-            values = {
-                "username": username,
-                "password_hash": _password_hash(run, row.get("password")),
-                "name": bounded(row.get("name"), "name", 100) or username,
-                **_role_scope(run, row),
-                "default_menu_id": _default_menu(run, row.get("menu_id")),
-                "updated_at": parse_jst(row.get("updated_at"), "updated_at") or run.now,
-            }
-            values["created_at"] = values["updated_at"]  # the old table had no created_at
-            new_rows.append((legacy_id, values))
-        except BadRow as reason:
-            run.report.bad("User", row.get("user_id"), str(reason))
-    for legacy_id, user_id in insert_keeping_ids(User.__table__, new_rows).items():
-        run.users.add(legacy_id, user_id)
-        run.report.imported("User")
+
+    def convert(legacy_id: int, row: dict) -> dict:
+        username = bounded(row.get("username"), "username", 64, required=True)
+        if username in seen:
+            raise BadRow(f"the username {username!r} is also used by User {seen[username]}")
+        if username in taken:
+            raise BadRow(f"the username {username!r} already exists")
+        updated_at = parse_jst(row.get("updated_at"), "updated_at") or run.now
+        values = {
+            "username": username,
+            "name": bounded(row.get("name"), "name", 100) or username,
+            **_role_scope(run, row),
+            "default_menu_id": _default_menu(run, row.get("menu_id")),
+            "created_at": updated_at,  # the old table had no created_at
+            "updated_at": updated_at,
+            "password_hash": _password_hash(run, row.get("password")),  # last: it is slow
+        }
+        seen[username] = legacy_id
+        return values
+
+    run.insert("User", User, run.users, run.new_rows("User", "user_id", run.users, convert))
 
 
 def _role_scope(run: "ImportRun", row: dict) -> dict:

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from obento.calendar import local_today
 from obento.extensions import db
 from obento.legacy_import.entities import link_companies_to_shops
-from obento.legacy_import.idmap import insert_keeping_ids
 from obento.legacy_import.source import BadRow, as_flag, as_id, as_int, parse_day, parse_jst, text
 from obento.models import MAX_QUANTITY, Menu, Order, OrderAction, OrderEvent, OrderStatus, User
 
@@ -124,21 +123,8 @@ class OrderRows:
 def import_orders(run: "ImportRun") -> None:
     """Create the orders, an `imported` event for each, and the company-shop links they imply."""
     rows = OrderRows(run)
-    new_rows = []
-    for row in run.rows["Orders"]:
-        run.report.read("Orders")
-        try:
-            legacy_id = as_id(row.get("order_id"), "order_id")
-            if run.orders.get(legacy_id) is not None:
-                run.report.already("Orders")
-                continue
-            new_rows.append((legacy_id, rows.convert(row)))
-        except BadRow as reason:
-            run.report.bad("Orders", row.get("order_id"), str(reason))
-    new_ids = insert_keeping_ids(Order.__table__, new_rows)
-    for legacy_id, order_id in new_ids.items():
-        run.orders.add(legacy_id, order_id)
-        run.report.imported("Orders")
+    new_rows = run.new_rows("Orders", "order_id", run.orders, lambda _, row: rows.convert(row))
+    new_ids = run.insert("Orders", Order, run.orders, new_rows)
     if new_ids:
         db.session.execute(
             sa.insert(OrderEvent),

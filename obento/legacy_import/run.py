@@ -1,14 +1,15 @@
 """One import: the source, the id maps filled table by table, and the report."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from obento.clock import utcnow
 from obento.legacy_import.entities import import_companies, import_menus, import_shops, import_users
-from obento.legacy_import.idmap import IdMap
+from obento.legacy_import.idmap import IdMap, insert_keeping_ids
 from obento.legacy_import.orders import import_orders
 from obento.legacy_import.report import ImportReport
-from obento.legacy_import.source import LegacySource
+from obento.legacy_import.source import BadRow, LegacySource, as_id
 
 
 @dataclass
@@ -37,6 +38,37 @@ class ImportRun:
     @property
     def dry_run(self) -> bool:
         return self.report.dry_run
+
+    def new_rows(
+        self, table: str, id_column: str, id_map: IdMap, convert: Callable[[int, dict], dict | None]
+    ) -> list[tuple[int, dict]]:
+        """Convert the source rows not imported yet; count reads, rows already there, bad rows.
+
+        `convert(legacy_id, row)` returns the new row's values, or None when it matched the
+        row to an existing one itself; it raises BadRow for a row that cannot be imported.
+        """
+        converted = []
+        for row in self.rows[table]:
+            self.report.read(table)
+            try:
+                legacy_id = as_id(row.get(id_column), id_column)
+                values = None if id_map.get(legacy_id) is not None else convert(legacy_id, row)
+            except BadRow as reason:
+                self.report.bad(table, row.get(id_column), str(reason))
+                continue
+            if values is None:
+                self.report.already(table)
+            else:
+                converted.append((legacy_id, values))
+        return converted
+
+    def insert(self, table: str, model, id_map: IdMap, rows: list[tuple[int, dict]]) -> dict:
+        """Insert the converted rows (keeping legacy ids when free) and map them."""
+        new_ids = insert_keeping_ids(model.__table__, rows)
+        for legacy_id, target_id in new_ids.items():
+            id_map.add(legacy_id, target_id)
+            self.report.imported(table)
+        return new_ids
 
     def save_maps(self) -> None:
         for id_map in (self.shops, self.companies, self.menus, self.users, self.orders):

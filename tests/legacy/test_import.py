@@ -56,6 +56,7 @@ def test_imports_every_table_with_counts(legacy_db, import_sqlite):
     assert report_line(result.output, "Menu") == [3, 3, 0, 0]
     assert report_line(result.output, "User") == [5, 5, 0, 0]
     assert report_line(result.output, "Orders") == [4, 4, 0, 0]
+    assert "company-shop links added: 3" in result.output
     assert "Done." in result.output
     assert table_counts() == {
         "shops": 2,
@@ -204,6 +205,7 @@ def test_running_twice_imports_nothing_twice(legacy_db, import_sqlite):
     assert report_line(again.output, "Orders") == [4, 0, 4, 0]
     assert report_line(again.output, "User") == [5, 0, 5, 0]
     assert report_line(again.output, "shops (shop_name)") == [2, 0, 2, 0]
+    assert "company-shop links added: 0" in again.output
 
 
 def test_a_new_order_added_to_the_old_file_is_imported_on_the_next_run(legacy_db, import_sqlite):

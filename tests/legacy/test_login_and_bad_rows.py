@@ -1,6 +1,7 @@
 """Imported users log in with their old passwords; rows that cannot be imported are reported."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -177,3 +178,21 @@ def test_a_bcrypt_hash_is_stored_as_it_was(legacy_db, import_sqlite):
     assert import_sqlite(legacy_db(user_rows=rows)).exit_code == 0
 
     assert password_hash("suzuki") == rows[3][2]
+
+
+@pytest.mark.real_commits
+def test_all_or_nothing_with_real_transactions(legacy_db, import_sqlite):
+    path = legacy_db(extra_orders=[BROKEN_ORDER])
+    original = Path(path).read_bytes()
+
+    assert import_sqlite(path).exit_code != 0
+    assert import_sqlite(path, "--dry-run", "--skip-bad").exit_code == 0
+    with db.engine.connect() as connection:  # a connection of its own sees only commits
+        assert connection.scalar(sa.text("SELECT count(*) FROM users")) == 0
+        assert connection.scalar(sa.text("SELECT count(*) FROM legacy_id_map")) == 0
+
+    assert import_sqlite(path, "--skip-bad").exit_code == 0
+    with db.engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM orders")) == 4
+        assert connection.scalar(sa.text("SELECT count(*) FROM legacy_id_map")) == 16
+    assert Path(path).read_bytes() == original  # the old file is opened read-only
