@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from obento.extensions import db
+from obento.legacy_import import LegacyImportError, import_sqlite
 from obento.models import Company, Role, Shop, User
 from obento.services import DomainError
 from obento.services.users import create_user
@@ -110,8 +111,6 @@ def seed_demo_command(force, if_empty):
 @with_appcontext
 def import_sqlite_command(path, dry_run, skip_bad):
     """Import a database of the original SQLite application, in one transaction."""
-    from obento.legacy_import import LegacyImportError, import_sqlite
-
     try:
         report = import_sqlite(path, dry_run=dry_run)
     except LegacyImportError as error:

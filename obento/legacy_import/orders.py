@@ -26,9 +26,9 @@ class OrderRows:
         # `checked` for that and use `canceled` for a cancelled order.
         self.check_column = "checked" if "checked" in columns else "canceled"
         self.cancel_column = "canceled" if "checked" in columns else None
-        self.legacy_users = {
-            text(row.get("username")): row.get("user_id") for row in run.rows["User"]
-        }
+        self.legacy_users: dict[str, object] = {}  # username -> user_id; the first one wins
+        for row in run.rows["User"]:
+            self.legacy_users.setdefault(text(row.get("username")), row.get("user_id"))
         self.user_companies = dict(db.session.execute(sa.select(User.id, User.company_id)).all())
         self.menu_shops = dict(db.session.execute(sa.select(Menu.id, Menu.shop_id)).all())
         # (user, day) -> order id of every live order: one per user and day.
@@ -48,7 +48,7 @@ class OrderRows:
         company_id = self._company(row, user_id)
         legacy_menu = as_id(row.get("menu_id"), "menu_id")
         menu_id = run.menus.get(legacy_menu)
-        if menu_id is None:
+        if menu_id is None or legacy_menu not in run.menu_prices:
             raise BadRow(f"its Menu {legacy_menu} was not imported")
         shop_id = self._shop(row, menu_id)
         quantity = as_int(row.get("amount"), "amount")
