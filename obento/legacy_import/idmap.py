@@ -77,7 +77,7 @@ def advance_sequence(table: sa.Table) -> None:
     sequence = db.session.scalar(
         sa.text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
     )
-    highest = f"SELECT COALESCE(MAX(id), 0) FROM {table.name}"  # noqa: S608 (our own table)
+    highest = f"SELECT COALESCE(MAX(id), 0) FROM {table.name}"  # our own table  # noqa: S608  # nosec B608
     db.session.execute(
         sa.text(
             f"SELECT setval(CAST(:sequence AS regclass), GREATEST(({highest}),"

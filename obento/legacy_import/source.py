@@ -53,7 +53,7 @@ class LegacySource:
 
     def rows(self, table: str) -> list[dict]:
         quoted = self._tables[table].replace('"', '""')
-        query = f'SELECT * FROM "{quoted}" ORDER BY rowid'  # noqa: S608 (a quoted table name)
+        query = f'SELECT * FROM "{quoted}" ORDER BY rowid'  # a quoted table name  # noqa: S608  # nosec B608
         cursor = self._connection.execute(query)
         return [{key.lower(): row[key] for key in row.keys()} for row in cursor]  # noqa: SIM118
 
