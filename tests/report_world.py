@@ -29,7 +29,9 @@ class ShopWorld:
 def world(make_shop, make_company, make_menu, make_user) -> ShopWorld:
     shop = make_shop(name="まごころ弁当", fax="0398765432")
     other_shop = make_shop(name="キッチン花")
-    sakura = make_company(shops=[shop], name="さくら商事", tel="0312345678", address="東京都港区1-1")
+    sakura = make_company(
+        shops=[shop], name="さくら商事", tel="0312345678", address="東京都港区1-1"
+    )
     midori = make_company(shops=[shop, other_shop], name="みどり工業", tel="0455550000")
     staff = [
         make_user(company=sakura, name="青木 一郎", employee_code="00123"),

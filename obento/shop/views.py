@@ -14,8 +14,7 @@ from obento.errors import refuse
 from obento.extensions import db
 from obento.filter_forms import DateForm, PeriodForm
 from obento.models import Role, Shop
-from obento.services import DomainError
-from obento.services import reports
+from obento.services import DomainError, reports
 from obento.services.order_checks import check_orders
 from obento.shop import bp
 from obento.shop.forms import CheckForm
@@ -40,7 +39,9 @@ def current_shop() -> Shop:
         query = sa.select(Shop).where(Shop.id == int(requested))
     shop = db.session.scalar(query)
     if shop is None:
-        refuse(404, "指定された店舗が見つかりません。" if requested else "店舗が登録されていません。")
+        refuse(
+            404, "指定された店舗が見つかりません。" if requested else "店舗が登録されていません。"
+        )
     return shop
 
 

@@ -36,7 +36,11 @@ def post_check(client, ids, checked, query="date=2026-11-26"):
     page = client.get(f"/shop/orders?{query}")
     return client.post(
         f"/shop/orders/check?{query}",
-        data={"csrf_token": csrf_token(page), "order_id": [str(i) for i in ids], "checked": checked},
+        data={
+            "csrf_token": csrf_token(page),
+            "order_id": [str(i) for i in ids],
+            "checked": checked,
+        },
     )
 
 
@@ -195,9 +199,7 @@ def test_simultaneous_checks_from_a_barrier_never_duplicate_events(
 ):
     clock.set_jst("2026-11-25 09:00")
     ids = [make_order(user, world.karaage, TOMORROW).id for user in world.staff]
-    users = [world.shop_user.id] + [
-        make_user(role="shop", shop=world.shop).id for _ in range(3)
-    ]
+    users = [world.shop_user.id] + [make_user(role="shop", shop=world.shop).id for _ in range(3)]
     shop_id = world.shop.id
     barrier = threading.Barrier(len(users))
     changed, errors = [], []
