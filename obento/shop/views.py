@@ -162,5 +162,4 @@ def sheet():
         day=day,
         companies=days[0].subgroups if days else [],
         whole=reports.total(days),
-        args=list_args(shop, form),
     )

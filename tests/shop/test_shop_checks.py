@@ -223,3 +223,17 @@ def test_simultaneous_checks_from_a_barrier_never_duplicate_events(
     assert sum(changed) == 3
     db.session.expire_all()
     assert sorted(e.order_id for e in events(action=OrderAction.CHECKED)) == sorted(ids)
+
+
+def test_admin_checks_the_orders_of_the_chosen_shop(client, login, make_user, world, orders):
+    login(make_user(role="admin").username)
+    query = f"shop={world.shop.id}&date=2026-11-26"
+    response = post_check(client, [orders[0].id], "1", query)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/shop/orders?date=2026-11-26&shop={world.shop.id}"
+    assert db.session.get(Order, orders[0].id).checked is True
+    # The same id under another shop is not found there.
+    response = post_check(client, [orders[1].id], "1", f"shop={world.other_shop.id}")
+    assert response.status_code == 404
+    assert db.session.get(Order, orders[1].id).checked is False
+    assert len(events()) == 1
