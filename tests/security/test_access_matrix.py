@@ -30,7 +30,13 @@ ACCESS = {
     "auth.logout": LOGGED_IN,
     "ordering.index": ORDERERS,
     "shop.orders": SHOP,
+    "shop.check": SHOP,
+    "shop.orders_csv": SHOP,
+    "shop.sheet": SHOP,
     "company.orders": MANAGER,
+    "company.sheet": MANAGER,
+    "company.billing": MANAGER,
+    "company.billing_csv": MANAGER,
     "admin.index": ADMIN,
 }
 
