@@ -9,6 +9,7 @@ from obento.models import Company, Menu, Role, Shop, User
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 TOMORROW = date(2026, 11, 26)
+YESTERDAY = date(2026, 11, 24)
 
 
 @dataclass

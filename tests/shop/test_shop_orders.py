@@ -3,14 +3,15 @@
 import pytest
 
 from obento.models import OrderStatus, Role
-from tests.report_world import TODAY, TOMORROW
+from tests.report_world import TODAY, TOMORROW, YESTERDAY
+from tests.security.test_security_log import _app_log
 
 
 @pytest.mark.parametrize("now", ["2026-11-25 00:05", "2026-11-25 23:55"])
 def test_today_is_one_jst_day_at_both_ends(client, login, clock, make_order, world, now):
     clock.set_jst(now)
     make_order(world.staff[0], world.karaage, TODAY)
-    make_order(world.staff[1], world.karaage, date_before(TODAY))
+    make_order(world.staff[1], world.karaage, YESTERDAY)
     login(world.shop_user.username)
     page = client.get("/shop/orders?days_ago=0")
     assert page.status_code == 200
@@ -21,10 +22,6 @@ def test_today_is_one_jst_day_at_both_ends(client, login, clock, make_order, wor
     assert "青木 一郎" in client.get("/shop/orders").text
     wider = client.get("/shop/orders?days_ago=1")
     assert "青木 一郎" in wider.text and "石井 花子" in wider.text
-
-
-def date_before(day):
-    return day.fromordinal(day.toordinal() - 1)
 
 
 def test_totals_leave_out_cancelled_orders(client, login, clock, make_order, world):
@@ -123,7 +120,7 @@ def test_the_chart_counts_live_lunches_per_day(client, login, clock, make_order,
     clock.set_jst("2026-11-25 09:00")
     make_order(world.staff[0], world.karaage, TODAY, quantity=3)
     make_order(world.staff[1], world.karaage, TODAY, status=OrderStatus.CANCELLED)
-    make_order(world.staff[2], world.karaage, date_before(TODAY), quantity=2)
+    make_order(world.staff[2], world.karaage, YESTERDAY, quantity=2)
     login(world.shop_user.username)
     page = client.get("/shop/orders").text
     assert "<svg" in page
@@ -131,3 +128,10 @@ def test_the_chart_counts_live_lunches_per_day(client, login, clock, make_order,
     assert "<title>2026年11月24日(火): 2食</title>" in page
     assert "<title>2026年10月27日(火): 0食</title>" in page  # 30 days back, inclusive
     assert "2026年10月26日(月):" not in page
+
+
+def test_asking_for_another_shop_is_logged(app, client, login, world):
+    login(world.shop_user.username)
+    assert client.get(f"/shop/orders.csv?shop={world.other_shop.id}").status_code == 403
+    expected = f"forbidden path=/shop/orders.csv user={world.shop_user.username} address=127.0.0.1"
+    assert expected in _app_log(app)
