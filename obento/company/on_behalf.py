@@ -10,10 +10,9 @@ from obento.company import bp
 from obento.extensions import db
 from obento.models import Role, User
 from obento.ordering.forms import CancelOrderForm, OrderForm, new_form_token
-from obento.ordering.views import cancelled_message, submit_order
-from obento.services import DomainError
+from obento.ordering.views import cancel_posted_order, cancelled_message, submit_order
 from obento.services.order_board import order_board, upcoming_orders
-from obento.services.orders import MAX_ID, cancel_order, find_order
+from obento.services.orders import MAX_ID, find_order
 
 
 def employees():
@@ -79,14 +78,11 @@ def on_behalf_employee(user_id: int):
 def on_behalf_order(user_id: int):
     """Place an order for an employee, recorded with the manager as the one who placed it."""
     employee = employee_or_404(user_id)
-    form = OrderForm()
-    status = 422
-    if form.validate_on_submit():
-        order, status = submit_order(
-            form, employee, current_user, on_success=f"{employee.name} さんの注文を承りました。"
-        )
-        if order is not None:
-            return redirect(url_for("company.on_behalf_employee", user_id=employee.id), code=303)
+    form, order, status = submit_order(
+        employee, current_user, on_success=f"{employee.name} さんの注文を承りました。"
+    )
+    if order is not None:
+        return redirect(url_for("company.on_behalf_employee", user_id=employee.id), code=303)
     return render_employee(employee, form, status)
 
 
@@ -97,14 +93,8 @@ def on_behalf_cancel(order_id: int):
     order = find_order(order_id, company_id=current_user.company_id)
     if order is None:
         abort(404)
-    form = CancelOrderForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        fee = cancel_order(order, current_user)
-    except DomainError as error:
-        db.session.rollback()
+    fee, error = cancel_posted_order(order, current_user)
+    if error is not None:
         return render_employee(order.user, status=error.status, cancel_error=error.message)
-    db.session.commit()
     flash(f"{order.user.name} さんの" + cancelled_message(fee), "success")
     return redirect(url_for("company.on_behalf_employee", user_id=order.user_id), code=303)

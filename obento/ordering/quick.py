@@ -67,10 +67,7 @@ def quick_order():
     menu = favourite_menu()
     if menu is None:
         return redirect(url_for("quick.quick"), code=303)
-    form = OrderForm()
-    status = 422
-    if form.validate_on_submit():
-        order, status = submit_order(form, current_user, current_user)
-        if order is not None:
-            return redirect(url_for("ordering.show", order_id=order.id), code=303)
+    form, order, status = submit_order(current_user, current_user)
+    if order is not None:
+        return redirect(url_for("ordering.show", order_id=order.id), code=303)
     return render_quick(menu, form, status)

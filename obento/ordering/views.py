@@ -45,8 +45,15 @@ def add_domain_error(form, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
-def submit_order(form: OrderForm, user, actor, on_success: str | None = None):
-    """Place the order of a validated form; return (order, redirect) or (None, status)."""
+def submit_order(user, actor, on_success: str = "注文を承りました。"):
+    """Validate the posted order form and place the order.
+
+    Returns (form, order, status): the order placed or already there (a resubmission), or
+    None with the form carrying the messages and the status to re-render with.
+    """
+    form = OrderForm()
+    if not form.validate_on_submit():
+        return form, None, 422
     try:
         order = place_order(
             user,
@@ -59,14 +66,27 @@ def submit_order(form: OrderForm, user, actor, on_success: str | None = None):
     except OrderExists as exists:
         db.session.rollback()
         flash(exists.message, "info")
-        return exists.order, None
+        return form, exists.order, 303
     except DomainError as error:
         db.session.rollback()
         add_domain_error(form, error)
-        return None, error.status
+        return form, None, error.status
     db.session.commit()
-    flash(on_success or "注文を承りました。", "success")
-    return order, None
+    flash(on_success, "success")
+    return form, order, 303
+
+
+def cancel_posted_order(order, actor):
+    """Cancel `order` for a POST with a valid CSRF token; return (fee, None) or (None, error)."""
+    if not CancelOrderForm().validate_on_submit():
+        abort(400)
+    try:
+        fee = cancel_order(order, actor)
+    except DomainError as error:
+        db.session.rollback()
+        return None, error
+    db.session.commit()
+    return fee, None
 
 
 def own_order_or_404(order_id: int):
@@ -98,12 +118,9 @@ def index():
 @role_required(*ORDERING_ROLES)
 def place():
     """Place an order and show it (Post/Redirect/Get)."""
-    form = OrderForm()
-    status = 422
-    if form.validate_on_submit():
-        order, status = submit_order(form, current_user, current_user)
-        if order is not None:
-            return redirect(url_for("ordering.show", order_id=order.id), code=303)
+    form, order, status = submit_order(current_user, current_user)
+    if order is not None:
+        return redirect(url_for("ordering.show", order_id=order.id), code=303)
     return render_index(form, status)
 
 
@@ -156,16 +173,11 @@ def change(order_id: int):
 def cancel(order_id: int):
     """Cancel one of the user's orders (with the shop's fee when late)."""
     order = own_order_or_404(order_id)
-    form = CancelOrderForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        fee = cancel_order(order, current_user)
-    except DomainError as error:
-        db.session.rollback()
+    fee, error = cancel_posted_order(order, current_user)
+    if error is not None:
+        form = CancelOrderForm(formdata=None)
         form.form_errors.append(error.message)
         return render_order(order, cancel_form=form, status=error.status)
-    db.session.commit()
     flash(cancelled_message(fee), "success")
     return redirect(url_for("ordering.show", order_id=order.id), code=303)
 

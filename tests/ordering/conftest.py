@@ -59,3 +59,8 @@ def order_log(app) -> str:
 def order_data(page, **values) -> dict:
     data = {"csrf_token": csrf_token(page), **values}
     return {key: value for key, value in data.items() if value is not None}
+
+
+def post_order(client, page, url: str = "/orders/", **values):
+    """Send the order form of `page` with `values` (None leaves a field out)."""
+    return client.post(url, data=order_data(page, **values))

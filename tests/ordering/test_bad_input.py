@@ -6,7 +6,7 @@ import pytest
 
 from obento.extensions import db
 from obento.models import OrderEvent, ShopClosedDay
-from tests.ordering.conftest import order_count, order_data
+from tests.ordering.conftest import order_count, order_data, post_order
 
 GOOD = {"delivery_date": "2026-11-26", "quantity": "1"}
 
@@ -49,7 +49,7 @@ def test_bad_field_is_refused_with_a_message(client, login, world, field, value,
     login(world.staff.username)
     page = client.get("/orders/")
     data = {**GOOD, "menu_id": str(world.karaage.id), field: value}
-    response = client.post("/orders/", data=order_data(page, **data))
+    response = post_order(client, page, **data)
     assert response.status_code == 422
     assert message in response.text
     assert "ご注文できませんでした。" in response.text
@@ -62,9 +62,8 @@ def test_a_date_past_its_deadline_names_the_deadline(client, login, world, clock
     login(world.staff.username)
     page = client.get("/orders/")
     assert "2026年11月25日(水) お届け" not in page.text
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-25", menu_id=world.karaage.id, quantity=1),
+    response = post_order(
+        client, page, delivery_date="2026-11-25", menu_id=world.karaage.id, quantity=1
     )
     assert response.status_code == 422
     assert "2026年11月25日(水)のお届け分は締め切りました（締切: 2026年11月24日(火) 14:00）。" in (
@@ -78,9 +77,8 @@ def test_a_closed_day_is_refused(client, login, world):
     db.session.commit()
     login(world.staff.username)
     page = client.get("/orders/")
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1),
+    response = post_order(
+        client, page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1
     )
     assert response.status_code == 422
     assert "2026年11月26日(木)はお店の休業日です。" in response.text
@@ -91,9 +89,8 @@ def test_a_holiday_is_refused(client, login, world, clock):
     clock.set_jst("2027-01-08 09:00")
     login(world.staff.username)
     page = client.get("/orders/")
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2027-01-11", menu_id=world.karaage.id, quantity=1),
+    response = post_order(
+        client, page, delivery_date="2027-01-11", menu_id=world.karaage.id, quantity=1
     )
     assert response.status_code == 422
     assert "2027年1月11日(月)は祝日（成人の日）のためお休みです。" in response.text
@@ -103,9 +100,8 @@ def test_a_holiday_is_refused(client, login, world, clock):
 def test_an_inactive_menu_is_refused(client, login, world):
     login(world.staff.username)
     page = client.get("/orders/")
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.inactive.id, quantity=1),
+    response = post_order(
+        client, page, delivery_date="2026-11-26", menu_id=world.inactive.id, quantity=1
     )
     assert response.status_code == 422
     assert "「販売終了弁当」は現在ご注文を受け付けていません。" in response.text
@@ -122,10 +118,7 @@ def test_a_menu_of_a_shop_not_serving_the_company_is_refused(
     foreign = make_menu(other_shop, name="よその弁当")
     login(world.staff.username)
     page = client.get("/orders/")
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=foreign.id, quantity=1),
-    )
+    response = post_order(client, page, delivery_date="2026-11-26", menu_id=foreign.id, quantity=1)
     assert response.status_code == 422
     assert "選ばれたメニューは見つかりません。" in response.text
     assert "よその弁当" not in response.text
@@ -138,9 +131,8 @@ def test_an_inactive_shop_takes_no_orders(client, login, world):
     login(world.staff.username)
     page = client.get("/orders/")
     assert "現在ご注文いただける日はありません。" in page.text
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1),
+    response = post_order(
+        client, page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1
     )
     assert response.status_code == 422
     assert order_count() == 0
@@ -151,9 +143,8 @@ def test_a_disabled_company_takes_no_orders(client, login, world):
     db.session.commit()
     login(world.staff.username)
     page = client.get("/orders/")
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1),
+    response = post_order(
+        client, page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1
     )
     assert response.status_code == 403
     assert "このアカウントでは現在ご注文いただけません。" in response.text

@@ -7,7 +7,7 @@ import pytest
 from obento.extensions import db
 from obento.models import Order, OrderAction, OrderStatus, Role
 from tests.conftest import csrf_token
-from tests.ordering.conftest import events_of, order_count, order_data, order_log
+from tests.ordering.conftest import events_of, order_count, order_log, post_order
 
 
 @pytest.fixture
@@ -29,9 +29,13 @@ def test_manager_orders_for_an_employee(app, client, login, world, manager):
     login(manager.username)
     page = client.get(f"/company/on-behalf/{world.staff.id}")
     assert "佐藤 花子 さんの代理注文" in page.text
-    response = client.post(
-        f"/company/on-behalf/{world.staff.id}",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.sake.id, quantity=2),
+    response = post_order(
+        client,
+        page,
+        url=f"/company/on-behalf/{world.staff.id}",
+        delivery_date="2026-11-26",
+        menu_id=world.sake.id,
+        quantity=2,
     )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/company/on-behalf/{world.staff.id}"
@@ -122,9 +126,13 @@ def test_manager_cannot_touch_another_companys_orders(
 def test_manager_order_with_bad_input_writes_nothing(client, login, world, manager):
     login(manager.username)
     page = client.get(f"/company/on-behalf/{world.staff.id}")
-    response = client.post(
-        f"/company/on-behalf/{world.staff.id}",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.sake.id, quantity="11"),
+    response = post_order(
+        client,
+        page,
+        url=f"/company/on-behalf/{world.staff.id}",
+        delivery_date="2026-11-26",
+        menu_id=world.sake.id,
+        quantity="11",
     )
     assert response.status_code == 422
     assert "数量は1〜10の整数で指定してください。" in response.text

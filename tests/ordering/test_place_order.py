@@ -7,7 +7,7 @@ import pytest
 from obento.extensions import db
 from obento.models import Order, OrderAction, OrderStatus, ShopClosedDay
 from tests.conftest import csrf_token
-from tests.ordering.conftest import events_of, order_count, order_data, order_log
+from tests.ordering.conftest import events_of, order_count, order_data, order_log, post_order
 
 
 def test_order_page_lists_days_menus_prices_allergens_and_deadlines(client, login, world):
@@ -38,9 +38,8 @@ def test_without_a_favourite_the_first_menu_is_preselected(client, login, world)
 def test_placing_an_order_writes_row_event_and_log_line(app, client, login, world):
     login(world.staff.username)
     page = client.get("/orders/")
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=2),
+    response = post_order(
+        client, page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=2
     )
     assert response.status_code == 303
     order = db.session.scalar(db.select(Order).where(Order.user_id == world.staff.id))
@@ -73,10 +72,7 @@ def test_placing_an_order_writes_row_event_and_log_line(app, client, login, worl
 def test_the_price_is_a_snapshot(client, login, world):
     login(world.staff.username)
     page = client.get("/orders/")
-    client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.sake.id, quantity=1),
-    )
+    post_order(client, page, delivery_date="2026-11-26", menu_id=world.sake.id, quantity=1)
     world.sake.price = 800
     db.session.commit()
     order = db.session.scalar(db.select(Order).where(Order.user_id == world.staff.id))
@@ -87,16 +83,12 @@ def test_the_price_is_a_snapshot(client, login, world):
 def test_a_second_order_for_the_same_day_shows_the_first(client, login, world):
     login(world.staff.username)
     page = client.get("/orders/")
-    first = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1),
+    first = post_order(
+        client, page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1
     )
     page = client.get("/orders/")
     assert "ご注文済み" in page.text
-    second = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.sake.id, quantity=3),
-    )
+    second = post_order(client, page, delivery_date="2026-11-26", menu_id=world.sake.id, quantity=3)
     assert second.status_code == 303
     assert second.headers["Location"] == first.headers["Location"]
     assert order_count(user_id=world.staff.id) == 1
@@ -126,17 +118,13 @@ def test_resubmitting_the_same_form_after_cancelling_creates_nothing(client, log
 def test_a_fresh_form_may_order_again_after_a_cancel(client, login, world):
     login(world.staff.username)
     page = client.get("/orders/")
-    first = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1),
+    first = post_order(
+        client, page, delivery_date="2026-11-26", menu_id=world.karaage.id, quantity=1
     )
     shown = client.get(first.headers["Location"])
     client.post(first.headers["Location"] + "/cancel", data={"csrf_token": csrf_token(shown)})
     page = client.get("/orders/")
-    again = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-26", menu_id=world.sake.id, quantity=1),
-    )
+    again = post_order(client, page, delivery_date="2026-11-26", menu_id=world.sake.id, quantity=1)
     assert again.status_code == 303 and again.headers["Location"] != first.headers["Location"]
     assert order_count(user_id=world.staff.id) == 2
     assert order_count(user_id=world.staff.id, status=OrderStatus.ORDERED) == 1
@@ -146,9 +134,8 @@ def test_a_manager_orders_for_themself_on_the_order_page(client, login, world, m
     manager = make_user(role="manager", company=world.company)
     login(manager.username)
     page = client.get("/orders/")
-    response = client.post(
-        "/orders/",
-        data=order_data(page, delivery_date="2026-11-25", menu_id=world.sake.id, quantity=1),
+    response = post_order(
+        client, page, delivery_date="2026-11-25", menu_id=world.sake.id, quantity=1
     )
     assert response.status_code == 303
     assert order_count(user_id=manager.id) == 1
