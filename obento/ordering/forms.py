@@ -89,7 +89,12 @@ class OrderForm(FlaskForm):
     menu_id = menu_field()
     quantity = quantity_field()
     # One per rendered form: a resubmission of the same form shows the order it created.
-    form_token = HiddenField(validators=[Length(max=64)])
+    form_token = HiddenField(
+        "フォーム",
+        validators=[
+            Length(max=64, message="送信内容が正しくありません。ページを開き直してください。")
+        ],
+    )
 
 
 class ChangeOrderForm(FlaskForm):

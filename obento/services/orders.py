@@ -202,7 +202,11 @@ def orderable_menu(user: User, menu_id) -> Menu:
     )
     if menu is None:
         raise DomainError("選ばれたメニューは見つかりません。", field="menu_id")
-    if not menu.active or not menu.shop.active:
+    if not menu.shop.active:
+        raise DomainError(
+            f"「{menu.shop.name}」は現在ご注文を受け付けていません。", field="menu_id"
+        )
+    if not menu.active:
         raise DomainError(f"「{menu.name}」は現在ご注文を受け付けていません。", field="menu_id")
     return menu
 
