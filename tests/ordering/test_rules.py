@@ -16,6 +16,7 @@ from obento.calendar import (
     add_months,
     cancel_deadline,
     is_orderable,
+    local_today,
     month_end,
     order_deadline,
     order_permission,
@@ -79,6 +80,15 @@ def test_the_business_day_turns_at_midnight_jst():
     at_midnight = jst("2026-11-27 00:00")
     assert unorderable_reason(late, thursday, at_midnight) == "過去の日付は注文できません。"
     assert orderable_dates(late, at_midnight, count=1) == [date(2026, 11, 27)]
+    # For the default shop: at 23:59 JST Wednesday is today (closed since Tuesday 14:00); at
+    # 00:00 it is yesterday, whatever the server's own date is at that instant.
+    wednesday = date(2026, 11, 25)
+    assert local_today(jst("2026-11-25 23:59")) == wednesday
+    assert local_today(jst("2026-11-26 00:00")) == date(2026, 11, 26)
+    assert "締め切りました" in unorderable_reason(DEFAULT, wednesday, jst("2026-11-25 23:59"))
+    assert unorderable_reason(DEFAULT, wednesday, jst("2026-11-26 00:00")) == (
+        "過去の日付は注文できません。"
+    )
     # 23:59 JST is still 'today' for the default shop: Friday is orderable until 14:00 Thursday.
     assert orderable_dates(DEFAULT, jst("2026-11-25 23:59"), count=1) == [date(2026, 11, 27)]
 
