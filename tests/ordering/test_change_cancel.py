@@ -191,3 +191,19 @@ def test_cancel_without_csrf_token_is_refused(client, login, world, placed):
 def test_cancel_by_get_is_not_allowed(client, login, world, placed):
     login(world.staff.username)
     assert client.get(f"/orders/{placed.id}/cancel").status_code == 405
+
+
+def test_bad_change_after_the_deadline_still_says_why(client, login, world, placed, clock):
+    clock.set_jst("2026-11-26 11:00")
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")
+    assert "この内容に変更する" not in page.text
+    response = client.post(
+        f"/orders/{placed.id}",
+        data={"csrf_token": csrf_token(page), "menu_id": "", "quantity": "99"},
+    )
+    assert response.status_code == 422
+    assert "数量は1〜10の整数で指定してください。" in response.text
+    assert response.text.count("メニューを選んでください。") == 1
+    db.session.refresh(placed)
+    assert placed.quantity == 1
