@@ -22,6 +22,7 @@ import random
 import time as clock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 import jpholiday
 import psycopg
@@ -219,9 +220,23 @@ def _entity_lines(spec: Spec, world: _World, password_hash: str, now: datetime):
     return shops, companies, links, menus, users
 
 
+class _Order(NamedTuple):
+    user: int
+    company: int
+    shop: int
+    menu: int
+    quantity: int
+    price: int
+    status: str
+    fee: int
+    checked_at: datetime | None
+    checked_by: int | None
+    created_at: datetime
+    cancelled_at: datetime | None
+
+
 def _day_orders(day: date, count: int, spec: Spec, world: _World, prices: dict[int, int]):
-    """Yield (user, company, shop, menu, quantity, price, status, fee, checked, checked_at,
-    checked_by, created_at, cancelled_at) for one delivery day, the same every time."""
+    """Yield the orders delivered on `day` (ids are 1-based), the same ones every time."""
     rng = random.Random(spec.seed * 1_000_000 + day.toordinal())  # noqa: S311  # nosec B311
     deadline = local_instant(day - timedelta(days=1), time(14, 0))
     morning = local_instant(day, time(7, 0))
@@ -237,39 +252,40 @@ def _day_orders(day: date, count: int, spec: Spec, world: _World, prices: dict[i
         roll = rng.random()
         quantity = 1 if roll < 0.92 else (2 if roll < 0.98 else 3)
         created = deadline - timedelta(minutes=rng.randrange(60, 60 * 24 * 5))
-        status, fee, cancelled_at, checked, checked_at, checked_by = (
-            "ordered",
-            0,
-            None,
-            False,
-            None,
-            None,
-        )
+        status, fee, cancelled_at, checked_at, checked_by = "ordered", 0, None, None, None
         if rng.random() < 0.03:
             status = "cancelled"
-            if rng.random() < 0.5:
+            if rng.random() < 0.5:  # after the order deadline: the fee is owed
                 fee = SHOP_FEE
                 cancelled_at = morning + timedelta(minutes=rng.randrange(0, 210))
             else:
                 cancelled_at = deadline - timedelta(minutes=rng.randrange(1, 60))
         elif rng.random() < 0.97:
-            checked, checked_at = True, morning + timedelta(minutes=rng.randrange(0, 180))
+            checked_at = morning + timedelta(minutes=rng.randrange(0, 180))
             checked_by = shop_user_id(shop, spec)
-        yield (
-            u + 1,
-            company + 1,
-            shop + 1,
-            menu,
-            quantity,
-            prices[menu],
-            status,
-            fee,
-            checked,
-            checked_at,
-            checked_by,
-            created,
-            cancelled_at,
-        )
+        yield _Order(
+            u + 1, company + 1, shop + 1, menu, quantity, prices[menu], status, fee, checked_at,
+            checked_by, created, cancelled_at,
+        )  # fmt: skip
+
+
+def _order_line(order_id: int, day: date, order: _Order) -> str:
+    updated = order.cancelled_at or order.checked_at or order.created_at
+    return (
+        f"{order_id}\t{order.user}\t{order.company}\t{order.shop}\t{order.menu}\t{day}\t"
+        f"{order.quantity}\t{order.price}\t{order.status}\t{order.fee}\t"
+        f"{'t' if order.checked_at else 'f'}\t"
+        f"{_ts(order.checked_at) if order.checked_at else NULL}\t{order.checked_by or NULL}\t"
+        f"{_ts(order.created_at)}\t{_ts(updated)}\t"
+        f"{_ts(order.cancelled_at) if order.cancelled_at else NULL}\n"
+    )
+
+
+def _event_lines(order_id: int, order: _Order) -> list[str]:
+    lines = [f"{order_id}\t{order.user}\tplaced\t{_ts(order.created_at)}\n"]
+    if order.cancelled_at:
+        lines.append(f"{order_id}\t{order.user}\tcancelled\t{_ts(order.cancelled_at)}\n")
+    return lines
 
 
 def _order_days(spec: Spec, today: date) -> list[tuple[date, int]]:
@@ -369,39 +385,14 @@ def build(dsn: str, database: str, spec: Spec, now: datetime, log=print) -> Data
             nonlocal billing_orders
             order_id = 0
             for day, count in plan:
-                for row in _day_orders(day, count, spec, world, prices):
+                for order in _day_orders(day, count, spec, world, prices):
                     order_id += 1
-                    (
-                        user,
-                        company,
-                        shop,
-                        menu,
-                        qty,
-                        price,
-                        status,
-                        fee,
-                        checked,
-                        checked_at,
-                        checked_by,
-                        created,
-                        cancelled_at,
-                    ) = row
                     if day == newest_day:
-                        day_list_counts[shop] = day_list_counts.get(shop, 0) + 1
-                    if company == 1 and f"{day:%Y-%m}" == billing_month:
+                        day_list_counts[order.shop] = day_list_counts.get(order.shop, 0) + 1
+                    if order.company == 1 and f"{day:%Y-%m}" == billing_month:
                         billing_orders += 1
-                    created_s = _ts(created)
-                    updated_s = _ts(cancelled_at or checked_at or created)
-                    event_lines.append(f"{order_id}\t{user}\tplaced\t{created_s}\n")
-                    if cancelled_at:
-                        event_lines.append(f"{order_id}\t{user}\tcancelled\t{_ts(cancelled_at)}\n")
-                    yield (
-                        f"{order_id}\t{user}\t{company}\t{shop}\t{menu}\t{day}\t{qty}\t{price}\t"
-                        f"{status}\t{fee}\t{'t' if checked else 'f'}\t"
-                        f"{_ts(checked_at) if checked_at else NULL}\t"
-                        f"{checked_by or NULL}\t{created_s}\t{updated_s}\t"
-                        f"{_ts(cancelled_at) if cancelled_at else NULL}\n"
-                    )
+                    event_lines.extend(_event_lines(order_id, order))
+                    yield _order_line(order_id, day, order)
 
         orders = _copy(
             cur,

@@ -249,7 +249,8 @@ class Bench:
             phases += [(f"c={c}", args.duration) for c in args.connections]
             needed = [self.order_pairs_needed(seconds) for _, seconds in phases]
             users = min(len(data.staff), math.ceil(sum(needed) / len(dates)))
-            staff = data.staff[:users]
+            # Spread over the companies (the first 499 staff all work for the billing company).
+            staff = data.staff[:: max(1, len(data.staff) // users)][:users]
             log(
                 f"logging {users} staff users in through the login form "
                 f"({len(dates)} open dates, {sum(needed):,} orders at most)"
@@ -426,6 +427,13 @@ class Bench:
         self.now = datetime.now(UTC)
         self.today = local_today(self.now)
         self.report["started"] = self.now
+        load, cores = os.getloadavg()[0], os.cpu_count() or 1
+        if load > cores / 2:
+            self.report["notes"].append(
+                f"the machine was busy before the run (load average {load:.2f} on {cores} cores):"
+                " other processes competed for the CPU, so the figures and even the ratios"
+                " (ceilings and scenarios run at different moments) are not representative."
+            )
         small = self.build(SMALL_DB, datagen.Spec(keep_orders=SMALL_ORDERS))
         large = None if args.small_only else self.build(LARGE_DB, datagen.Spec())
         main = large or small
