@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, health, ordering, shop, company, admin):
         app.register_blueprint(module.bp)
+    app.register_blueprint(ordering.quick_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
