@@ -1,0 +1,142 @@
+"""`/admin/users`: users of every role, their passwords, default menus and the CSV import."""
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+
+from obento.admin import bp
+from obento.admin.user_pages import (
+    UserLinks,
+    default_menu_action,
+    default_menu_form,
+    import_page,
+    list_page,
+    log_change,
+    reset_password_action,
+    show_password_once,
+    state_action,
+    user_or_404,
+)
+from obento.auth.decorators import role_required
+from obento.extensions import db
+from obento.forms import add_domain_error
+from obento.forms.users import PasswordResetForm, UserForm
+from obento.models import Company, Role, Shop, User
+from obento.services import DomainError
+from obento.services.users import create_user, generate_password, update_user
+
+LINKS = UserLinks("admin")
+
+
+def user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    form.company_id.choices = [("", "なし")] + [
+        (company.id, company.name)
+        for company in db.session.scalars(sa.select(Company).order_by(Company.name))
+    ]
+    form.shop_id.choices = [("", "なし")] + [
+        (shop.id, shop.name) for shop in db.session.scalars(sa.select(Shop).order_by(Shop.name))
+    ]
+    return form
+
+
+def save_user(form: UserForm, user: User | None):
+    """Create or update from the form; return (user, generated password or None)."""
+    values = {
+        "username": form.username.data,
+        "name": form.name.data,
+        "role": form.role.data,
+        "company": db.session.get(Company, form.company_id.data) if form.company_id.data else None,
+        "shop": db.session.get(Shop, form.shop_id.data) if form.shop_id.data else None,
+        "employee_code": form.employee_code.data or "",
+    }
+    if user is not None:
+        return update_user(user, **values), None
+    password = form.password.data or generate_password()
+    return create_user(password=password, **values), None if form.password.data else password
+
+
+@bp.get("/users")
+@role_required(Role.ADMIN)
+def users():
+    """List and search the users of every role."""
+    return list_page(None, LINKS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def users_new():
+    """Create a user of any role."""
+    form = user_form()
+    if form.validate_on_submit():
+        try:
+            user, generated = save_user(form, None)
+        except DomainError as error:
+            add_domain_error(form, error)
+            return render_template("users/form.html", form=form, user=None, links=LINKS), 422
+        db.session.commit()
+        log_change("user created", user)
+        if generated:
+            return show_password_once(user, generated, LINKS)
+        flash(f"ユーザー「{user.username}」を登録しました。", "success")
+        return redirect(url_for("admin.users_edit", user_id=user.id), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("users/form.html", form=form, user=None, links=LINKS), status
+
+
+def edit_page(user: User, form=None, password_form=None, menu_form=None, status=200):
+    return render_template(
+        "users/form.html",
+        form=form or user_form(user),
+        user=user,
+        password_form=password_form or PasswordResetForm(formdata=None),
+        menu_form=menu_form or default_menu_form(user),
+        links=LINKS,
+    ), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def users_edit(user_id: int):
+    """Edit a user's name, role and where they belong."""
+    user = user_or_404(user_id, None)
+    form = user_form(user)
+    del form.password
+    if form.validate_on_submit():
+        try:
+            save_user(form, user)
+        except DomainError as error:
+            add_domain_error(form, error)
+            return edit_page(user, form=form, status=error.status)
+        db.session.commit()
+        log_change("user updated", user)
+        flash(f"ユーザー「{user.username}」を保存しました。", "success")
+        return redirect(url_for("admin.users_edit", user_id=user.id), code=303)
+    return edit_page(user, form=form, status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/users/<int:user_id>/password")
+@role_required(Role.ADMIN)
+def users_password(user_id: int):
+    """Reset a user's password (typed, or generated and shown once); their logins end."""
+    return reset_password_action(user_or_404(user_id, None), LINKS, edit_page)
+
+
+@bp.post("/users/<int:user_id>/state")
+@role_required(Role.ADMIN)
+def users_state(user_id: int):
+    """Enable or disable a user; a disabled user's sessions end at once."""
+    return state_action(user_or_404(user_id, None), LINKS)
+
+
+@bp.post("/users/<int:user_id>/default-menu")
+@role_required(Role.ADMIN)
+def users_default_menu(user_id: int):
+    """Set a user's default menu."""
+    return default_menu_action(user_or_404(user_id, None), LINKS, edit_page)
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def users_import():
+    """Import users of any role from CSV: preview, then all lines or none."""
+    return import_page(None, LINKS)
