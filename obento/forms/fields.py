@@ -120,8 +120,16 @@ class ChoiceField(_PairChoices, SelectField):
             self.data = None
             raise ValueError(NOT_A_CHOICE) from None
 
+    def process_data(self, value):
+        # WTForms would coerce a missing value to the string "None".
+        self.data = None if value is None else value
+
     def pre_validate(self, form):
-        if self.data not in {self.coerce(value) for value, *_ in self.iter_choices()}:
+        values = [value for value, *_ in self.iter_choices()]
+        if self.data in (None, ""):
+            if "" not in values and None not in values:
+                raise ValidationError(NOT_A_CHOICE)
+        elif self.data not in {self.coerce(value) for value in values if value != ""}:
             raise ValidationError(NOT_A_CHOICE)
 
 
