@@ -28,10 +28,13 @@ from obento.models import Company, Role, User
 from obento.services import DomainError
 from obento.services.user_import import decode_csv, import_users, preview_import
 from obento.services.users import (
+    create_user,
+    generate_password,
     menus_for_company,
     reset_password,
     set_default_menu,
     set_user_active,
+    update_user,
 )
 
 PAGE_SIZE = 50
@@ -93,6 +96,44 @@ def show_password_once(user: User, password: str, links: UserLinks):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def create_page(form, links: UserLinks, values):
+    """Handle the new-user form; `values(form)` gives create_user's arguments but the password.
+
+    Without a typed password one is generated and shown once.
+    """
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("users/form.html", form=form, user=None, links=links), status
+    password = form.password.data or generate_password()
+    try:
+        user = create_user(password=password, **values(form))
+    except DomainError as error:
+        add_domain_error(form, error)
+        return render_template("users/form.html", form=form, user=None, links=links), error.status
+    db.session.commit()
+    log_change("user created", user)
+    if not form.password.data:
+        return show_password_once(user, password, links)
+    flash(f"ユーザー「{user.username}」を登録しました。", "success")
+    return redirect(links.url("edit", user_id=user.id), code=303)
+
+
+def edit_action(user: User, form, links: UserLinks, values, edit_page):
+    """Handle the edit form of `user`; `values(form)` gives update_user's arguments."""
+    del form.password
+    if not form.validate_on_submit():
+        return edit_page(user, form=form, status=422 if form.is_submitted() else 200)
+    try:
+        update_user(user, **values(form))
+    except DomainError as error:
+        add_domain_error(form, error)
+        return edit_page(user, form=form, status=error.status)
+    db.session.commit()
+    log_change("user updated", user)
+    flash(f"ユーザー「{user.username}」を保存しました。", "success")
+    return redirect(links.url("edit", user_id=user.id), code=303)
 
 
 def reset_password_action(user: User, links: UserLinks, edit_page):

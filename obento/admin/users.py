@@ -1,28 +1,25 @@
 """`/admin/users`: users of every role, their passwords, default menus and the CSV import."""
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import render_template
 
 from obento.admin import bp
 from obento.admin.user_pages import (
     UserLinks,
+    create_page,
     default_menu_action,
     default_menu_form,
+    edit_action,
     import_page,
     list_page,
-    log_change,
     reset_password_action,
-    show_password_once,
     state_action,
     user_or_404,
 )
 from obento.auth.decorators import role_required
 from obento.extensions import db
-from obento.forms import add_domain_error
 from obento.forms.users import PasswordResetForm, UserForm
 from obento.models import Company, Role, Shop, User
-from obento.services import DomainError
-from obento.services.users import create_user, generate_password, update_user
 
 LINKS = UserLinks("admin")
 
@@ -39,9 +36,8 @@ def user_form(user: User | None = None) -> UserForm:
     return form
 
 
-def save_user(form: UserForm, user: User | None):
-    """Create or update from the form; return (user, generated password or None)."""
-    values = {
+def form_values(form: UserForm) -> dict:
+    return {
         "username": form.username.data,
         "name": form.name.data,
         "role": form.role.data,
@@ -49,10 +45,20 @@ def save_user(form: UserForm, user: User | None):
         "shop": db.session.get(Shop, form.shop_id.data) if form.shop_id.data else None,
         "employee_code": form.employee_code.data or "",
     }
-    if user is not None:
-        return update_user(user, **values), None
-    password = form.password.data or generate_password()
-    return create_user(password=password, **values), None if form.password.data else password
+
+
+def edit_page(user: User, form=None, password_form=None, menu_form=None, status=200):
+    if form is None:
+        form = user_form(user)
+        del form.password
+    return render_template(
+        "users/form.html",
+        form=form,
+        user=user,
+        password_form=password_form or PasswordResetForm(formdata=None),
+        menu_form=menu_form or default_menu_form(user),
+        links=LINKS,
+    ), status
 
 
 @bp.get("/users")
@@ -66,32 +72,7 @@ def users():
 @role_required(Role.ADMIN)
 def users_new():
     """Create a user of any role."""
-    form = user_form()
-    if form.validate_on_submit():
-        try:
-            user, generated = save_user(form, None)
-        except DomainError as error:
-            add_domain_error(form, error)
-            return render_template("users/form.html", form=form, user=None, links=LINKS), 422
-        db.session.commit()
-        log_change("user created", user)
-        if generated:
-            return show_password_once(user, generated, LINKS)
-        flash(f"ユーザー「{user.username}」を登録しました。", "success")
-        return redirect(url_for("admin.users_edit", user_id=user.id), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("users/form.html", form=form, user=None, links=LINKS), status
-
-
-def edit_page(user: User, form=None, password_form=None, menu_form=None, status=200):
-    return render_template(
-        "users/form.html",
-        form=form or user_form(user),
-        user=user,
-        password_form=password_form or PasswordResetForm(formdata=None),
-        menu_form=menu_form or default_menu_form(user),
-        links=LINKS,
-    ), status
+    return create_page(user_form(), LINKS, form_values)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -99,19 +80,7 @@ def edit_page(user: User, form=None, password_form=None, menu_form=None, status=
 def users_edit(user_id: int):
     """Edit a user's name, role and where they belong."""
     user = user_or_404(user_id, None)
-    form = user_form(user)
-    del form.password
-    if form.validate_on_submit():
-        try:
-            save_user(form, user)
-        except DomainError as error:
-            add_domain_error(form, error)
-            return edit_page(user, form=form, status=error.status)
-        db.session.commit()
-        log_change("user updated", user)
-        flash(f"ユーザー「{user.username}」を保存しました。", "success")
-        return redirect(url_for("admin.users_edit", user_id=user.id), code=303)
-    return edit_page(user, form=form, status=422 if form.is_submitted() else 200)
+    return edit_action(user, user_form(user), LINKS, form_values, edit_page)
 
 
 @bp.post("/users/<int:user_id>/password")

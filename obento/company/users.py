@@ -1,28 +1,25 @@
 """`/company/users`: a manager's staff accounts (own company, role staff only)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_login import current_user
 
 from obento.admin.user_pages import (
     UserLinks,
+    create_page,
     default_menu_action,
     default_menu_form,
+    edit_action,
     import_page,
     list_page,
-    log_change,
     reset_password_action,
-    show_password_once,
     state_action,
     user_or_404,
 )
 from obento.auth.decorators import role_required
 from obento.company import bp
 from obento.extensions import db
-from obento.forms import add_domain_error
 from obento.forms.users import PasswordResetForm, StaffForm
 from obento.models import Company, Role, User
-from obento.services import DomainError
-from obento.services.users import create_user, generate_password, update_user
 
 LINKS = UserLinks("company")
 
@@ -34,9 +31,20 @@ def own_company() -> Company:
     return company
 
 
+def staff_values(form: StaffForm) -> dict:
+    """Whatever the request holds, a manager's user is staff of the manager's company."""
+    return {
+        "username": form.username.data,
+        "name": form.name.data,
+        "role": Role.STAFF,
+        "company": own_company(),
+        "employee_code": form.employee_code.data or "",
+    }
+
+
 def edit_page(user: User, form=None, password_form=None, menu_form=None, status=200):
-    form = form or StaffForm(obj=user)
-    if hasattr(form, "password"):
+    if form is None:
+        form = StaffForm(obj=user)
         del form.password
     return render_template(
         "users/form.html",
@@ -59,58 +67,16 @@ def users():
 @role_required(Role.MANAGER)
 def users_new():
     """Create a staff account in the manager's company."""
-    company = own_company()
-    form = StaffForm()
-    if form.validate_on_submit():
-        password = form.password.data or generate_password()
-        try:
-            user = create_user(
-                username=form.username.data,
-                password=password,
-                name=form.name.data,
-                role=Role.STAFF,
-                company=company,
-                employee_code=form.employee_code.data or "",
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-            return render_template("users/form.html", form=form, user=None, links=LINKS), 422
-        db.session.commit()
-        log_change("user created", user)
-        if not form.password.data:
-            return show_password_once(user, password, LINKS)
-        flash(f"ユーザー「{user.username}」を登録しました。", "success")
-        return redirect(url_for("company.users_edit", user_id=user.id), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("users/form.html", form=form, user=None, links=LINKS), status
+    own_company()
+    return create_page(StaffForm(), LINKS, staff_values)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.MANAGER)
 def users_edit(user_id: int):
     """Edit a staff member's name, username and employee code."""
-    company = own_company()
-    user = user_or_404(user_id, company)
-    form = StaffForm(obj=user)
-    del form.password
-    if form.validate_on_submit():
-        try:
-            update_user(
-                user,
-                username=form.username.data,
-                name=form.name.data,
-                role=Role.STAFF,
-                company=company,
-                employee_code=form.employee_code.data or "",
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-            return edit_page(user, form=form, status=error.status)
-        db.session.commit()
-        log_change("user updated", user)
-        flash(f"ユーザー「{user.username}」を保存しました。", "success")
-        return redirect(url_for("company.users_edit", user_id=user.id), code=303)
-    return edit_page(user, form=form, status=422 if form.is_submitted() else 200)
+    user = user_or_404(user_id, own_company())
+    return edit_action(user, StaffForm(obj=user), LINKS, staff_values, edit_page)
 
 
 @bp.post("/users/<int:user_id>/password")

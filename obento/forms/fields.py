@@ -35,56 +35,65 @@ class NumberField(IntegerField):
             raise ValueError(NOT_A_NUMBER) from None
 
 
-class HourMinuteField(StringField):
+class _TextValueField(StringField):
+    """A value typed as text: `parse` it, `render` it back, `message` when it will not parse."""
+
+    value_type: type
+    message: str
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+    def render(self, value) -> str:
+        raise NotImplementedError
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.render(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = None
+        text = valuelist[0].strip()
+        if text == "":
+            return
+        try:
+            self.data = self.parse(text)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+    def process_data(self, value):
+        self.data = value if isinstance(value, self.value_type) else None
+
+
+class HourMinuteField(_TextValueField):
     """A wall-clock time `HH:MM` (an `<input type="time">`)."""
 
     widget = TimeInput()
+    value_type = time
+    message = "時刻は「14:00」の形で入力してください。"
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.strftime("%H:%M") if self.data else ""
+    def parse(self, text: str) -> time:
+        return datetime.strptime(text[:5], "%H:%M").time()
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        self.data = None
-        text = valuelist[0].strip()
-        if text == "":
-            return
-        try:
-            self.data = datetime.strptime(text[:5], "%H:%M").time()
-        except ValueError:
-            raise ValueError("時刻は「14:00」の形で入力してください。") from None
-
-    def process_data(self, value):
-        self.data = value if isinstance(value, time) else None
+    def render(self, value: time) -> str:
+        return value.strftime("%H:%M")
 
 
-class DayField(StringField):
+class DayField(_TextValueField):
     """A date `YYYY-MM-DD` (an `<input type="date">`)."""
 
     widget = DateInput()
+    value_type = date
+    message = "日付は「2026-11-25」の形で入力してください。"
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if self.data else ""
+    def parse(self, text: str) -> date:
+        return date.fromisoformat(text)
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        self.data = None
-        text = valuelist[0].strip()
-        if text == "":
-            return
-        try:
-            self.data = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("日付は「2026-11-25」の形で入力してください。") from None
-
-    def process_data(self, value):
-        self.data = value if isinstance(value, date) else None
+    def render(self, value: date) -> str:
+        return value.isoformat()
 
 
 def optional_id(value):
