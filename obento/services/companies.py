@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.models import Company, Order, Shop, User
 from obento.services import DomainError
+from obento.services.text import check_single_line
 
 NAME_MAX = 100
 
@@ -13,6 +14,7 @@ def _check_name(name: str, except_id: int | None = None) -> str:
     name = name.strip()
     if not name:
         raise DomainError("会社名を入力してください。", field="name")
+    check_single_line(name, "会社名", "name")
     if len(name) > NAME_MAX:
         raise DomainError(f"会社名は{NAME_MAX}文字以内にしてください。", field="name")
     query = sa.select(Company.id).where(Company.name == name)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.models import Menu, Order, Shop
 from obento.services import DomainError
+from obento.services.text import check_single_line
 
 NAME_MAX = 100
 DESCRIPTION_MAX = 500
@@ -16,6 +17,7 @@ def _check(shop_id: int, name: str, price, except_id: int | None = None) -> str:
     name = name.strip()
     if not name:
         raise DomainError("メニュー名を入力してください。", field="name")
+    check_single_line(name, "メニュー名", "name")
     if len(name) > NAME_MAX:
         raise DomainError(f"メニュー名は{NAME_MAX}文字以内にしてください。", field="name")
     if price is None or not 0 <= price <= MAX_PRICE:

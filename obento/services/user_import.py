@@ -16,6 +16,7 @@ from obento.extensions import db
 from obento.models import Company, Menu, Role, Shop, User, company_shops
 from obento.models.user import ROLE_LABELS
 from obento.services import DomainError
+from obento.services.text import has_control_chars
 from obento.services.users import (
     EMPLOYEE_CODE_MAX,
     MIN_PASSWORD_LENGTH,
@@ -203,6 +204,8 @@ def _check_line(
         seen[line.username] = line.number
     if not line.name:
         errors.append("氏名が空です。")
+    elif has_control_chars(line.name + line.employee_code):
+        errors.append("氏名・社員番号に改行や制御文字は使えません。")
     elif len(line.name) > NAME_MAX:
         errors.append(f"氏名は{NAME_MAX}文字以内にしてください。")
     if len(line.employee_code) > EMPLOYEE_CODE_MAX:

@@ -9,6 +9,7 @@ from obento.models import Company, Menu, Role, Shop, User, company_shops
 from obento.services import DomainError
 from obento.services.passwords import hash_password, needs_rehash, verify_password
 from obento.services.sessions import end_other_sessions
+from obento.services.text import check_single_line
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_MAX = 64
@@ -58,6 +59,8 @@ def check_role_scope(role: str, company: Company | None, shop: Shop | None) -> N
 
 
 def _check_texts(name: str, employee_code: str) -> None:
+    check_single_line(name, "氏名", "name")
+    check_single_line(employee_code, "社員番号", "employee_code")
     if len(name.strip()) > NAME_MAX:
         raise DomainError(f"氏名は{NAME_MAX}文字以内にしてください。", field="name")
     if len(employee_code.strip()) > EMPLOYEE_CODE_MAX:

@@ -218,3 +218,20 @@ def test_unknown_user_is_404(client, login, make_user, submit):
     login(make_user(role=Role.ADMIN).username)
     assert client.get("/admin/users/999999").status_code == 404
     assert submit("/admin/users/999999/state", {"active": "0"}).status_code == 404
+
+
+def test_line_breaks_in_names_are_refused(client, login, make_user, make_company, submit):
+    login(make_user(role=Role.ADMIN).username)
+    response = submit(
+        "/admin/users/new",
+        {
+            "username": "forger",
+            "name": "偽\nINFO 偽の行",
+            "role": "staff",
+            "company_id": str(make_company().id),
+            "password": "password-123",
+        },
+    )
+    assert response.status_code == 422
+    assert "氏名に改行や制御文字は使えません。" in response.text
+    assert _user("forger") is None
