@@ -52,6 +52,16 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(days=_int("SESSION_ABSOLUTE_DAYS", 60))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
 
+    # Host names the app answers to (comma-separated; empty = any), and how many reverse
+    # proxies in front of it may set X-Forwarded-For/-Proto (0 = trust no such header).
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+    SECURITY_HSTS = False
+
+    # Failed logins per account or per client address within the window before 429.
+    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 10)
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=_int("LOGIN_FAILURE_WINDOW_MINUTES", 15))
+
     # CSRF tokens live as long as the login: a page left open all morning still submits.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
@@ -76,13 +86,14 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 (tests only)
+    SECRET_KEY = "testing-only-not-secret"  # tests only  # noqa: S105  # nosec B105
     LOG_DIR = os.environ.get("TEST_LOG_DIR", str(BASE_DIR / "logs" / "test"))
     DB_RETRY_BACKOFF = 0.2
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    SECURITY_HSTS = _bool("SECURITY_HSTS", True)
 
     @classmethod
     def validate(cls) -> None:

@@ -17,6 +17,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -52,6 +53,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from obento.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    from obento.security import register_security as register
 
     register(app)
 

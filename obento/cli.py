@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from obento.extensions import db
+from obento.legacy_import import LegacyImportError, import_sqlite
 from obento.models import Company, Role, Shop, User
 from obento.services import DomainError
 from obento.services.users import create_user
@@ -101,3 +102,38 @@ def seed_demo_command(force, if_empty):
     summary = seed_demo()
     db.session.commit()
     click.echo(summary)
+
+
+@obento_cli.command("import-sqlite")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@click.option("--skip-bad", is_flag=True, help="Import the good rows even if some are bad.")
+@with_appcontext
+def import_sqlite_command(path, dry_run, skip_bad):
+    """Import a database of the original SQLite application, in one transaction."""
+    try:
+        report = import_sqlite(path, dry_run=dry_run)
+    except LegacyImportError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    except sa.exc.DBAPIError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            f"The database refused the import, nothing was written: {error.orig}"
+        ) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    stop = bool(report.bad_rows) and not skip_bad
+    for line in report.lines():
+        click.echo(line)
+    if dry_run or stop:
+        db.session.rollback()
+    else:
+        db.session.commit()
+        current_app.logger.info("import-sqlite %s: %s", path, report.summary())
+    if stop:
+        raise click.ClickException(
+            "Bad rows found: nothing was imported. Fix them, or use --skip-bad to import the rest."
+        )
+    click.echo("Dry run: nothing was written." if dry_run else "Done.")

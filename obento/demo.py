@@ -21,7 +21,7 @@ from obento.models import (
 )
 from obento.services.passwords import hash_password
 
-DEMO_PASSWORD = "obento-demo"  # noqa: S105 (documented demo login)
+DEMO_PASSWORD = "obento-demo"  # documented demo login  # noqa: S105  # nosec B105
 
 SHOPS = [
     {
@@ -173,7 +173,7 @@ def seed_demo() -> str:
 
 def _seed_orders(orderers, menus) -> int:
     """Two weeks of orders before today and a few days after, on shop days only."""
-    rng = random.Random(20261125)  # noqa: S311 (demo data, not security)
+    rng = random.Random(20261125)  # demo data, not security  # noqa: S311  # nosec B311
     now = utcnow()
     today = local_today(now)
     placed = 0

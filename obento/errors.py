@@ -2,7 +2,8 @@
 
 import contextlib
 
-from flask import current_app, g, render_template, request
+from flask import Response, current_app, g, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -32,6 +33,9 @@ MESSAGES = {
 def render_error(code: int, message: str | None = None):
     title, default_message = MESSAGES.get(code, MESSAGES[500])
     _rollback()
+    if request_ctx.url_adapter is None:  # e.g. a Host not in TRUSTED_HOSTS: no URLs to build
+        text = f"{code} {title}\n{message or default_message}\n"
+        return Response(text, code, mimetype="text/plain; charset=utf-8")
     return render_template(
         "errors/error.html", code=code, title=title, message=message or default_message
     ), code

@@ -5,13 +5,19 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from obento.auth import bp
 from obento.auth.forms import LoginForm
+from obento.errors import render_error
 from obento.extensions import db, login_manager
 from obento.models import Role
 from obento.services.sessions import end_session, start_session, user_for_session
+from obento.services.throttle import login_throttled, record_login_attempt
 from obento.services.users import authenticate
 
-SESSION_TOKEN_KEY = "login_token"  # noqa: S105 (a session key name)
+SESSION_TOKEN_KEY = "login_token"  # a session key name  # noqa: S105  # nosec B105
 LOGIN_FAILED = "ユーザー名またはパスワードが正しくありません。"
+LOGIN_THROTTLED = (
+    "ログインの失敗が続いたため、一時的にログインを制限しています。"
+    "15分ほど時間をおいてから再度お試しください。"
+)
 HOME_ENDPOINTS = {
     Role.STAFF: "ordering.index",
     Role.MANAGER: "company.orders",
@@ -57,7 +63,12 @@ def login():
     next_url = safe_next(request.values.get("next"))
     status = 200
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        username, address = form.username.data.strip(), request.remote_addr or "-"
+        if login_throttled(username, address):
+            current_app.logger.warning("login throttled user=%r address=%s", username, address)
+            return render_error(429, LOGIN_THROTTLED)
+        user = authenticate(username, form.password.data)
+        record_login_attempt(username, address, succeeded=user is not None)
         if user is not None:
             session.clear()  # a fresh session for the new login (no fixation)
             session.permanent = True
@@ -66,10 +77,8 @@ def login():
             db.session.commit()
             current_app.logger.info("login user=%s", user.username)
             return redirect(next_url or home_url(user), code=303)
-        db.session.commit()  # keeps anything recorded about the failed attempt
-        current_app.logger.warning(
-            "login failed user=%r address=%s", form.username.data[:64], request.remote_addr
-        )
+        db.session.commit()  # keeps the failed attempt for throttling
+        current_app.logger.warning("login failed user=%r address=%s", username[:64], address)
         form.form_errors.append(LOGIN_FAILED)
         status = 401
     elif form.is_submitted():

@@ -77,7 +77,9 @@ class ImportForm(Form):
 
 
 class UserSearchForm(FilterForm):
-    q = StringField("検索（ユーザー名・氏名）", validators=[Length(max=100)])
+    q = StringField(
+        "検索（ユーザー名・氏名）", validators=[Length(max=100, message="100文字以内です。")]
+    )
     role = ChoiceField(
         "権限", choices=[("", "すべて")] + [(role.value, role.label) for role in Role]
     )

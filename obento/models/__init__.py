@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from obento.models.company import Company, company_shops
+from obento.models.legacy import LegacyIdMap
 from obento.models.menu import Menu
 from obento.models.order import MAX_QUANTITY, Order, OrderAction, OrderEvent, OrderStatus
 from obento.models.shop import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
@@ -10,6 +11,7 @@ __all__ = [
     "MAX_QUANTITY",
     "MONDAY_TO_FRIDAY",
     "Company",
+    "LegacyIdMap",
     "LoginAttempt",
     "Menu",
     "Order",

@@ -16,10 +16,10 @@ from obento.extensions import db
 from obento.models import Company, Menu, Role, Shop, User, company_shops
 from obento.models.user import ROLE_LABELS
 from obento.services import DomainError
+from obento.services.password_policy import check_password_policy
 from obento.services.text import has_control_chars
 from obento.services.users import (
     EMPLOYEE_CODE_MAX,
-    MIN_PASSWORD_LENGTH,
     NAME_MAX,
     USERNAME_MAX,
     create_user,
@@ -221,8 +221,11 @@ def _check_line(
         errors.append("会社代表が登録できるのは注文者（staff）だけです。")
         return
     _check_belonging(line, cells, lookups, scope)
-    if line.password and len(line.password) < MIN_PASSWORD_LENGTH:
-        errors.append(f"初期パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。")
+    if line.password:
+        try:
+            check_password_policy(line.password, line.username)
+        except DomainError as error:
+            errors.append(f"初期パスワード: {error.message}")
 
 
 def _check_belonging(line: ImportLine, cells: dict, lookups: _Lookups, scope: Company | None):

@@ -7,23 +7,16 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.models import Company, Menu, Role, Shop, User, company_shops
 from obento.services import DomainError
+from obento.services.password_policy import check_password_policy
 from obento.services.passwords import hash_password, needs_rehash, verify_password
 from obento.services.sessions import end_other_sessions
 from obento.services.text import check_single_line
 
-MIN_PASSWORD_LENGTH = 8
 USERNAME_MAX = 64
 NAME_MAX = 100
 EMPLOYEE_CODE_MAX = 32
 # No look-alike characters (0/O, 1/l/I): generated passwords are read off a screen or paper.
-_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
-
-
-def check_password_policy(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。", field=field)
-    if len(password) > 1024:
-        raise DomainError("パスワードが長すぎます。", field=field)
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105  # nosec B105
 
 
 def generate_password() -> str:
@@ -83,7 +76,7 @@ def create_user(
     username = check_username(username)
     check_role_scope(role, company, shop)
     _check_texts(name, employee_code)
-    check_password_policy(password)
+    check_password_policy(password, username)
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -138,7 +131,7 @@ def set_user_active(user: User, active: bool, actor: User) -> None:
 def reset_password(user: User, password: str | None = None) -> str:
     """Set a new password (or a generated one), end the user's sessions, return it."""
     password = password or generate_password()
-    check_password_policy(password)
+    check_password_policy(password, user.username)
     user.password_hash = hash_password(password)
     end_other_sessions(user)
     db.session.flush()
@@ -149,7 +142,10 @@ def change_own_password(user: User, current: str, new: str, keep_token: str | No
     """Change one's own password; every other login of the user ends."""
     if not verify_password(user.password_hash, current):
         raise DomainError("現在のパスワードが正しくありません。", field="current_password")
-    check_password_policy(new, field="new_password")
+    try:
+        check_password_policy(new, user.username)
+    except DomainError as error:
+        raise DomainError(error.message, field="new_password") from None
     if new == current:
         raise DomainError("新しいパスワードは現在のものと変えてください。", field="new_password")
     user.password_hash = hash_password(new)

@@ -1,0 +1,50 @@
+"""Response headers and proxy handling that every page gets, error pages included."""
+
+import secrets
+
+from flask import current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+CSP = (
+    "default-src 'self'; "
+    "script-src 'self' 'nonce-{nonce}'; "
+    # Inline style attributes (e.g. in server-rendered SVG charts) are harmless; scripts are not.
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "object-src 'none'; "
+    "base-uri 'none'; "
+    "form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def csp_nonce() -> str:
+    """Return this response's script nonce (for the rare inline script that needs one)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def add_security_headers(response):
+    headers = response.headers
+    headers["Content-Security-Policy"] = CSP.format(nonce=csp_nonce())
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if current_app.config.get("SECURITY_HSTS"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static":
+        # Pages show personal orders: never keep them in a shared or back-button cache.
+        headers["Cache-Control"] = "no-store"
+    headers.pop("Server", None)
+    return response
+
+
+def register_security(app) -> None:
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    proxies = app.config.get("PROXY_COUNT", 0)
+    if proxies:
+        # Trust X-Forwarded-For/-Proto only from this many proxies in front of the app.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
