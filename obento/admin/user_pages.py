@@ -126,7 +126,7 @@ def edit_action(user: User, form, links: UserLinks, values, edit_page):
     if not form.validate_on_submit():
         return edit_page(user, form=form, status=422 if form.is_submitted() else 200)
     try:
-        update_user(user, **values(form))
+        update_user(user, actor=current_user, **values(form))
     except DomainError as error:
         add_domain_error(form, error)
         return edit_page(user, form=form, status=error.status)

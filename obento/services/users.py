@@ -100,8 +100,11 @@ def update_user(
     company: Company | None = None,
     shop: Shop | None = None,
     employee_code: str = "",
+    actor: User | None = None,
 ) -> User:
-    """Change a user's name, role and where they belong."""
+    """Change a user's name, role and where they belong (nobody changes their own role)."""
+    if actor is not None and actor.id == user.id and role != user.role:
+        raise DomainError("自分自身の権限は変更できません。", field="role", status=409)
     username = check_username(username, except_id=user.id)
     check_role_scope(role, company, shop)
     _check_texts(name, employee_code)

@@ -235,3 +235,21 @@ def test_line_breaks_in_names_are_refused(client, login, make_user, make_company
     assert response.status_code == 422
     assert "氏名に改行や制御文字は使えません。" in response.text
     assert _user("forger") is None
+
+
+def test_admin_cannot_change_their_own_role(client, login, make_user, make_company, submit):
+    admin = make_user(role=Role.ADMIN, username="the-admin")
+    login(admin.username)
+    response = submit(
+        f"/admin/users/{admin.id}",
+        {
+            "username": "the-admin",
+            "name": "x",
+            "role": "staff",
+            "company_id": str(make_company().id),
+        },
+    )
+    assert response.status_code == 409
+    assert "自分自身の権限は変更できません。" in response.text
+    db.session.refresh(admin)
+    assert admin.role == Role.ADMIN

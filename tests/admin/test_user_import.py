@@ -176,3 +176,13 @@ def test_manager_imports_only_staff_of_their_own_company(
     assert done.status_code == 200
     mine = db.session.scalar(sa.select(User).where(User.username == "mine"))
     assert (mine.role, mine.company_id) == ("staff", company.id)
+
+
+def test_too_many_lines_are_refused_before_anything_else(client, login, make_user, submit):
+    login(make_user(role=Role.ADMIN).username)
+    lines = "".join(f"user{n},名前{n},admin,,,,\r\n" for n in range(101))
+    before = _count_users()
+    response = _upload(submit, "/admin/users/import", (HEADER + lines).encode("utf-8"))
+    assert response.status_code == 422
+    assert "一度に取り込めるのは100人までです。" in response.text
+    assert _count_users() == before
