@@ -48,6 +48,26 @@ class UserLinks:
         return url_for(f"{self.prefix}.users{'_' + name if name else ''}", **values)
 
 
+def edit_page_for(links: UserLinks, blank_form):
+    """Return the edit-page renderer of a blueprint; `blank_form(obj=, formdata=)` builds its
+    user form (without the request's data: the page may answer another form's POST)."""
+
+    def edit_page(user: User, form=None, password_form=None, menu_form=None, status=200):
+        if form is None:
+            form = blank_form(obj=user, formdata=None)
+            del form.password
+        return render_template(
+            "users/form.html",
+            form=form,
+            user=user,
+            password_form=password_form or PasswordResetForm(formdata=None),
+            menu_form=menu_form or default_menu_form(user),
+            links=links,
+        ), status
+
+    return edit_page
+
+
 def user_or_404(user_id: int, scope: Company | None) -> User:
     query = sa.select(User).where(User.id == user_id)
     if scope is not None:

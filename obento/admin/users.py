@@ -1,15 +1,14 @@
 """`/admin/users`: users of every role, their passwords, default menus and the CSV import."""
 
 import sqlalchemy as sa
-from flask import render_template
 
 from obento.admin import bp
 from obento.admin.user_pages import (
     UserLinks,
     create_page,
     default_menu_action,
-    default_menu_form,
     edit_action,
+    edit_page_for,
     import_page,
     list_page,
     reset_password_action,
@@ -18,14 +17,14 @@ from obento.admin.user_pages import (
 )
 from obento.auth.decorators import role_required
 from obento.extensions import db
-from obento.forms.users import PasswordResetForm, UserForm
+from obento.forms.users import UserForm
 from obento.models import Company, Role, Shop, User
 
 LINKS = UserLinks("admin")
 
 
-def user_form(user: User | None = None) -> UserForm:
-    form = UserForm(obj=user)
+def user_form(obj: User | None = None, **kwargs) -> UserForm:
+    form = UserForm(obj=obj, **kwargs)
     form.company_id.choices = [("", "なし")] + [
         (company.id, company.name)
         for company in db.session.scalars(sa.select(Company).order_by(Company.name))
@@ -47,18 +46,7 @@ def form_values(form: UserForm) -> dict:
     }
 
 
-def edit_page(user: User, form=None, password_form=None, menu_form=None, status=200):
-    if form is None:
-        form = user_form(user)
-        del form.password
-    return render_template(
-        "users/form.html",
-        form=form,
-        user=user,
-        password_form=password_form or PasswordResetForm(formdata=None),
-        menu_form=menu_form or default_menu_form(user),
-        links=LINKS,
-    ), status
+edit_page = edit_page_for(LINKS, user_form)
 
 
 @bp.get("/users")
@@ -80,7 +68,7 @@ def users_new():
 def users_edit(user_id: int):
     """Edit a user's name, role and where they belong."""
     user = user_or_404(user_id, None)
-    return edit_action(user, user_form(user), LINKS, form_values, edit_page)
+    return edit_action(user, user_form(obj=user), LINKS, form_values, edit_page)
 
 
 @bp.post("/users/<int:user_id>/password")

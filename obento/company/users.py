@@ -1,14 +1,14 @@
 """`/company/users`: a manager's staff accounts (own company, role staff only)."""
 
-from flask import abort, render_template
+from flask import abort
 from flask_login import current_user
 
 from obento.admin.user_pages import (
     UserLinks,
     create_page,
     default_menu_action,
-    default_menu_form,
     edit_action,
+    edit_page_for,
     import_page,
     list_page,
     reset_password_action,
@@ -18,8 +18,8 @@ from obento.admin.user_pages import (
 from obento.auth.decorators import role_required
 from obento.company import bp
 from obento.extensions import db
-from obento.forms.users import PasswordResetForm, StaffForm
-from obento.models import Company, Role, User
+from obento.forms.users import StaffForm
+from obento.models import Company, Role
 
 LINKS = UserLinks("company")
 
@@ -42,18 +42,7 @@ def staff_values(form: StaffForm) -> dict:
     }
 
 
-def edit_page(user: User, form=None, password_form=None, menu_form=None, status=200):
-    if form is None:
-        form = StaffForm(obj=user)
-        del form.password
-    return render_template(
-        "users/form.html",
-        form=form,
-        user=user,
-        password_form=password_form or PasswordResetForm(formdata=None),
-        menu_form=menu_form or default_menu_form(user),
-        links=LINKS,
-    ), status
+edit_page = edit_page_for(LINKS, StaffForm)
 
 
 @bp.get("/users")

@@ -5,24 +5,13 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.models import Company, Order, Shop, User
 from obento.services import DomainError
-from obento.services.text import check_single_line
+from obento.services.text import check_unique_name
 
 NAME_MAX = 100
 
 
 def _check_name(name: str, except_id: int | None = None) -> str:
-    name = name.strip()
-    if not name:
-        raise DomainError("会社名を入力してください。", field="name")
-    check_single_line(name, "会社名", "name")
-    if len(name) > NAME_MAX:
-        raise DomainError(f"会社名は{NAME_MAX}文字以内にしてください。", field="name")
-    query = sa.select(Company.id).where(Company.name == name)
-    if except_id is not None:
-        query = query.where(Company.id != except_id)
-    if db.session.scalar(query) is not None:
-        raise DomainError("この会社名はすでに登録されています。", field="name")
-    return name
+    return check_unique_name(Company, name, "会社名", NAME_MAX, except_id)
 
 
 def _shops(shop_ids) -> list[Shop]:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.models import Menu, Order, Shop
 from obento.services import DomainError
-from obento.services.text import check_single_line
+from obento.services.text import check_unique_name
 
 NAME_MAX = 100
 DESCRIPTION_MAX = 500
@@ -14,20 +14,17 @@ MAX_PRICE = 100_000
 
 
 def _check(shop_id: int, name: str, price, except_id: int | None = None) -> str:
-    name = name.strip()
-    if not name:
-        raise DomainError("メニュー名を入力してください。", field="name")
-    check_single_line(name, "メニュー名", "name")
-    if len(name) > NAME_MAX:
-        raise DomainError(f"メニュー名は{NAME_MAX}文字以内にしてください。", field="name")
     if price is None or not 0 <= price <= MAX_PRICE:
         raise DomainError(f"価格は0円から{MAX_PRICE:,}円までで入力してください。", field="price")
-    query = sa.select(Menu.id).where(Menu.shop_id == shop_id, Menu.name == name)
-    if except_id is not None:
-        query = query.where(Menu.id != except_id)
-    if db.session.scalar(query) is not None:
-        raise DomainError("同じ名前のメニューがこの店舗にすでにあります。", field="name")
-    return name
+    return check_unique_name(
+        Menu,
+        name,
+        "メニュー名",
+        NAME_MAX,
+        except_id,
+        scope=(Menu.shop_id == shop_id,),
+        taken="同じ名前のメニューがこの店舗にすでにあります。",
+    )
 
 
 def _texts(description: str, allergens: str) -> tuple[str, str]:

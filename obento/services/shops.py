@@ -10,7 +10,7 @@ from obento.calendar import holiday_name
 from obento.extensions import db
 from obento.models import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
 from obento.services import DomainError
-from obento.services.text import check_single_line
+from obento.services.text import check_unique_name
 
 NAME_MAX = 100
 REASON_MAX = 200
@@ -43,18 +43,7 @@ DEFAULT_RULES = ShopRules(
 
 
 def _check_name(name: str, except_id: int | None = None) -> str:
-    name = name.strip()
-    if not name:
-        raise DomainError("店舗名を入力してください。", field="name")
-    check_single_line(name, "店舗名", "name")
-    if len(name) > NAME_MAX:
-        raise DomainError(f"店舗名は{NAME_MAX}文字以内にしてください。", field="name")
-    query = sa.select(Shop.id).where(Shop.name == name)
-    if except_id is not None:
-        query = query.where(Shop.id != except_id)
-    if db.session.scalar(query) is not None:
-        raise DomainError("この店舗名はすでに登録されています。", field="name")
-    return name
+    return check_unique_name(Shop, name, "店舗名", NAME_MAX, except_id)
 
 
 def _apply_rules(shop: Shop, rules: ShopRules) -> None:

@@ -72,3 +72,14 @@ def test_staff_cannot_use_the_managers_pages(client, login, make_user):
     login(make_user().username)
     assert client.get("/company/users").status_code == 403
     assert client.get("/company/users/import").status_code == 403
+
+
+def test_bad_password_reset_shows_the_staff_page_again(
+    client, login, make_user, make_company, submit
+):
+    company, _ = _manager(login, make_user, make_company)
+    staff = make_user(company=company, username="keeps-name")
+    response = submit(f"/company/users/{staff.id}/password", {"password": "short"})
+    assert response.status_code == 422
+    assert "8文字以上で入力してください。" in response.text
+    assert 'value="keeps-name"' in response.text
