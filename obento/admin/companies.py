@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from obento.admin import bp
 from obento.auth.decorators import role_required
 from obento.extensions import db
-from obento.forms import add_domain_error
+from obento.forms import handle_form
 from obento.forms.companies import CompanyForm
 from obento.models import Company, Role, Shop
 from obento.services import DomainError
@@ -64,27 +64,19 @@ def companies_edit(company_id: int):
 
 def _company_form(company: Company | None):
     form = company_form(company)
-    status = 200
-    if form.validate_on_submit():
+
+    def save():
         values = {key: getattr(form, key).data or "" for key in ("name", "tel", "fax", "address")}
-        try:
-            if company is None:
-                company = create_company(shop_ids=form.shop_ids.data, **values)
-            else:
-                update_company(company, shop_ids=form.shop_ids.data, **values)
-        except DomainError as error:
-            add_domain_error(form, error)
-            status = error.status
+        if company is None:
+            saved = create_company(shop_ids=form.shop_ids.data, **values)
         else:
-            db.session.commit()
-            current_app.logger.info(
-                "company saved id=%s name=%s by=%s", company.id, company.name, current_user.username
-            )
-            flash(f"会社「{company.name}」を保存しました。", "success")
-            return redirect(url_for("admin.companies"), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/company_form.html", form=form, company=company), status
+            saved = update_company(company, shop_ids=form.shop_ids.data, **values)
+        current_app.logger.info(
+            "company saved id=%s name=%s by=%s", saved.id, saved.name, current_user.username
+        )
+        return f"会社「{saved.name}」を保存しました。", url_for("admin.companies")
+
+    return handle_form(form, save, "admin/company_form.html", company=company)
 
 
 @bp.post("/companies/<int:company_id>/state")

@@ -1,7 +1,7 @@
 """`/admin/menus`: the menus of every shop (the shop's own page is obento/shop/manage.py)."""
 
 import sqlalchemy as sa
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request
 from sqlalchemy.orm import joinedload
 
 from obento.admin import bp
@@ -10,13 +10,14 @@ from obento.extensions import db
 from obento.forms.fields import optional_id
 from obento.forms.menus import AdminMenuForm, MenuForm
 from obento.models import Menu, Role, Shop
-from obento.shop.manage import Links, menu_or_404, menu_state_action, save_menu
+from obento.shop.manage import Links, menu_form_page, menu_or_404, menu_state_action
 
 LINKS = Links(
     menus="admin.menus",
     menu_new="admin.menus_new",
     menu_edit="admin.menus_edit",
     menu_state="admin.menus_state",
+    filter_menus_by_shop=True,
 )
 
 
@@ -56,19 +57,8 @@ def menus_new():
     """Add a menu to any shop."""
     form = AdminMenuForm(shop_id=_shop_filter())
     form.shop_id.choices = [("", "選んでください")] + [(shop.id, shop.name) for shop in _shops()]
-    status = 422 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        shop = db.session.get(Shop, form.shop_id.data) if form.shop_id.data else None
-        if shop is None:
-            form.shop_id.errors.append("店舗を選んでください。")
-        else:
-            error = save_menu(form, shop, None)
-            if error is None:
-                return redirect(url_for("admin.menus", shop=shop.id), code=303)
-            status = error.status
-    return render_template(
-        "shop/menu_form.html", form=form, shop=None, menu=None, links=LINKS
-    ), status
+    shop = db.session.get(Shop, form.shop_id.data) if form.shop_id.data else None
+    return menu_form_page(form, shop, None, LINKS)
 
 
 @bp.route("/menus/<int:menu_id>", methods=["GET", "POST"])
@@ -76,16 +66,7 @@ def menus_new():
 def menus_edit(menu_id: int):
     """Edit any shop's menu."""
     menu = menu_or_404(None, menu_id)
-    form = MenuForm(obj=menu)
-    status = 422 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        error = save_menu(form, menu.shop, menu)
-        if error is None:
-            return redirect(url_for("admin.menus", shop=menu.shop_id), code=303)
-        status = error.status
-    return render_template(
-        "shop/menu_form.html", form=form, shop=menu.shop, menu=menu, links=LINKS
-    ), status
+    return menu_form_page(MenuForm(obj=menu), menu.shop, menu, LINKS)
 
 
 @bp.post("/menus/<int:menu_id>/state")

@@ -7,10 +7,9 @@ from sqlalchemy.orm import selectinload
 from obento.admin import bp
 from obento.auth.decorators import role_required
 from obento.extensions import db
-from obento.forms import add_domain_error
+from obento.forms import handle_form
 from obento.forms.shops import ShopForm
 from obento.models import Role, Shop
-from obento.services import DomainError
 from obento.services.shops import DEFAULT_RULES, create_shop, set_shop_active, update_shop
 from obento.shop.manage import (
     Links,
@@ -61,23 +60,13 @@ def shops_edit(shop_id: int):
 
 def _shop_form(shop: Shop | None):
     form = ShopForm(obj=shop) if shop is not None else ShopForm(obj=DEFAULT_RULES)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            if shop is None:
-                shop = create_shop(name=form.name.data, rules=form.rules(), **form.contact())
-            else:
-                update_shop(shop, name=form.name.data, rules=form.rules(), **form.contact())
-        except DomainError as error:
-            add_domain_error(form, error)
-            status = error.status
-        else:
-            db.session.commit()
-            flash(f"店舗「{shop.name}」を保存しました。", "success")
-            return redirect(url_for("admin.shops"), code=303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/shop_form.html", form=form, shop=shop), status
+
+    def save():
+        values = {"name": form.name.data, "rules": form.rules(), **form.contact()}
+        saved = create_shop(**values) if shop is None else update_shop(shop, **values)
+        return f"店舗「{saved.name}」を保存しました。", url_for("admin.shops")
+
+    return handle_form(form, save, "admin/shop_form.html", shop=shop)
 
 
 @bp.post("/shops/<int:shop_id>/state")

@@ -1,19 +1,14 @@
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from obento.forms.base import Form
+from obento.forms.companies import name_field
 from obento.forms.fields import ChoiceField, NumberField, optional_id
 from obento.services.menus import ALLERGENS_MAX, DESCRIPTION_MAX, MAX_PRICE
 
 
 class MenuForm(Form):
-    name = StringField(
-        "メニュー名",
-        validators=[
-            DataRequired("メニュー名を入力してください。"),
-            Length(max=100, message="100文字以内で入力してください。"),
-        ],
-    )
+    name = name_field("メニュー名")
     price = NumberField(
         "価格（円・税込）",
         validators=[

@@ -1,8 +1,8 @@
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from obento.forms.base import Form
-from obento.forms.companies import PHONE
+from obento.forms.companies import ContactForm, name_field
 from obento.forms.fields import DayField, HourMinuteField, NumberField, WeekdaysField
 from obento.services.shops import REASON_MAX, ShopRules
 
@@ -52,22 +52,10 @@ class ShopRulesForm(Form):
         )
 
 
-class ShopForm(ShopRulesForm):
+class ShopForm(ShopRulesForm, ContactForm):
     """What an administrator edits: the name and contact details as well as the rules."""
 
-    name = StringField(
-        "店舗名",
-        validators=[
-            DataRequired("店舗名を入力してください。"),
-            Length(max=100, message="100文字以内で入力してください。"),
-        ],
-    )
-    tel = StringField(
-        "電話番号", validators=[Optional(), Length(max=30, message="30文字以内です。"), PHONE]
-    )
-    fax = StringField(
-        "FAX番号", validators=[Optional(), Length(max=30, message="30文字以内です。"), PHONE]
-    )
+    name = name_field("店舗名")
     email = StringField(
         "メールアドレス",
         validators=[
@@ -78,7 +66,6 @@ class ShopForm(ShopRulesForm):
             ),
         ],
     )
-    address = TextAreaField("住所", validators=[Length(max=200, message="200文字以内です。")])
 
     def contact(self) -> dict:
         return {key: getattr(self, key).data or "" for key in ("tel", "fax", "email", "address")}

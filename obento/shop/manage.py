@@ -15,7 +15,7 @@ from obento.auth.decorators import role_required
 from obento.calendar import local_today
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.forms import add_domain_error
+from obento.forms import add_domain_error, handle_form
 from obento.forms.menus import MenuForm
 from obento.forms.shops import ClosedDayForm, ShopRulesForm
 from obento.models import Menu, Role, Shop
@@ -47,9 +47,13 @@ class Links:
     menu_edit: str = "shop.menu_edit"
     menu_state: str = "shop.menu_state"
     args: dict = field(default_factory=dict)
+    filter_menus_by_shop: bool = False  # the administrator's list shows one shop's menus
 
     def url(self, name: str, **values) -> str:
         return url_for(getattr(self, name), **self.args, **values)
+
+    def list_args(self, menu: Menu) -> dict:
+        return {"shop": menu.shop_id} if self.filter_menus_by_shop else {}
 
 
 SHOP_LINKS = Links()
@@ -124,19 +128,21 @@ def menu_or_404(shop: Shop | None, menu_id: int) -> Menu:
     return menu
 
 
-def save_menu(form: MenuForm, shop: Shop, menu: Menu | None) -> DomainError | None:
-    """Create or update the menu from the form; return the refusal, if any."""
-    try:
-        if menu is None:
-            menu = create_menu(shop, **form.values())
+def menu_form_page(form: MenuForm, shop: Shop | None, menu: Menu | None, links: Links):
+    """Run the menu form: create a menu at `shop`, or update `menu`; back to the list."""
+
+    def save():
+        if menu is not None:
+            saved = update_menu(menu, **form.values())
+        elif shop is None:
+            raise DomainError("店舗を選んでください。", field="shop_id")
         else:
-            update_menu(menu, **form.values())
-    except DomainError as error:
-        add_domain_error(form, error)
-        return error
-    db.session.commit()
-    flash(f"メニュー「{menu.name}」を保存しました。", "success")
-    return None
+            saved = create_menu(shop, **form.values())
+        return f"メニュー「{saved.name}」を保存しました。", links.url(
+            "menus", **links.list_args(saved)
+        )
+
+    return handle_form(form, save, "shop/menu_form.html", shop=shop, menu=menu, links=links)
 
 
 def menu_state_action(menu: Menu, links: Links):
@@ -166,17 +172,12 @@ def settings():
     """Edit the shop's deadlines, cancel fee and open days."""
     shop = own_shop()
     form = ShopRulesForm(obj=shop)
-    if form.validate_on_submit():
-        try:
-            update_shop_rules(shop, form.rules())
-        except DomainError as error:
-            add_domain_error(form, error)
-            return render_template("shop/settings.html", shop=shop, form=form), error.status
-        db.session.commit()
-        flash("店舗の設定を保存しました。", "success")
-        return redirect(url_for("shop.settings"), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("shop/settings.html", shop=shop, form=form), status
+
+    def save():
+        update_shop_rules(shop, form.rules())
+        return "店舗の設定を保存しました。", url_for("shop.settings")
+
+    return handle_form(form, save, "shop/settings.html", shop=shop)
 
 
 @bp.get("/calendar")
@@ -214,7 +215,7 @@ def menus():
 @role_required(Role.SHOP)
 def menu_new():
     """Add a menu to the shop."""
-    return _menu_form(own_shop(), None)
+    return menu_form_page(MenuForm(), own_shop(), None, SHOP_LINKS)
 
 
 @bp.route("/menus/<int:menu_id>", methods=["GET", "POST"])
@@ -222,7 +223,8 @@ def menu_new():
 def menu_edit(menu_id: int):
     """Edit one of the shop's menus."""
     shop = own_shop()
-    return _menu_form(shop, menu_or_404(shop, menu_id))
+    menu = menu_or_404(shop, menu_id)
+    return menu_form_page(MenuForm(obj=menu), shop, menu, SHOP_LINKS)
 
 
 @bp.post("/menus/<int:menu_id>/state")
@@ -231,17 +233,3 @@ def menu_state(menu_id: int):
     """Start or stop selling one of the shop's menus, or delete it."""
     shop = own_shop()
     return menu_state_action(menu_or_404(shop, menu_id), SHOP_LINKS)
-
-
-def _menu_form(shop: Shop, menu: Menu | None):
-    form = MenuForm(obj=menu)
-    if form.validate_on_submit():
-        error = save_menu(form, shop, menu)
-        if error is None:
-            return redirect(url_for("shop.menus"), code=303)
-        status = error.status
-    else:
-        status = 422 if form.is_submitted() else 200
-    return render_template(
-        "shop/menu_form.html", form=form, shop=shop, menu=menu, links=SHOP_LINKS
-    ), status
