@@ -133,21 +133,18 @@ def preview_import(text: str, *, company: Company | None = None) -> ImportPrevie
         index = columns.get(key)
         return row[index].strip() if index is not None and index < len(row) else ""
 
+    cells = {number: {key: cell(row, key) for key in HEADERS} for number, row in body}
     lines = [
         ImportLine(
             number=number,
-            username=cell(row, "username"),
-            name=cell(row, "name"),
-            role=cell(row, "role"),
-            password=cell(row, "password"),
-            employee_code=cell(row, "employee_code"),
+            username=values["username"],
+            name=values["name"],
+            role=values["role"],
+            password=values["password"],
+            employee_code=values["employee_code"],
         )
-        for number, row in body
+        for number, values in cells.items()
     ]
-    cells = {
-        line.number: {key: cell(row, key) for key in HEADERS}
-        for line, (number, row) in zip(lines, body, strict=True)
-    }
     lookups = _Lookups(
         usernames={line.username for line in lines},
         companies={cells[line.number]["company"] for line in lines},
