@@ -86,6 +86,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    # Cheap argon2id so the suite's many logins stay fast; production keeps the defaults.
+    ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SECRET_KEY = "testing-only-not-secret"  # tests only  # noqa: S105  # nosec B105
     LOG_DIR = os.environ.get("TEST_LOG_DIR", str(BASE_DIR / "logs" / "test"))
     DB_RETRY_BACKOFF = 0.2

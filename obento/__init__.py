@@ -42,6 +42,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "ログインしてください。"
     login_manager.login_message_category = "info"
     configure_database(app)
+    if app.config.get("ARGON2_PARAMETERS"):
+        from obento.services.passwords import configure_hasher
+
+        configure_hasher(**app.config["ARGON2_PARAMETERS"])
 
 
 def register_blueprints(app: Flask) -> None:
@@ -49,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, health, ordering, shop, company, admin, account):
         app.register_blueprint(module.bp)
+    app.register_blueprint(ordering.quick_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

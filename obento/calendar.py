@@ -5,7 +5,10 @@ server's own time zone never matters. The ordering rules (orderable days, deadli
 here too.
 """
 
+import enum
 import os
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import jpholiday
@@ -48,6 +51,119 @@ def holiday_name(day: date) -> str | None:
     return jpholiday.is_holiday_name(day)
 
 
+def month_end(first: date) -> date:
+    """Return the last day of the month of `first`."""
+    return add_months(first.replace(day=1), 1) - timedelta(days=1)
+
+
+def add_months(first: date, months: int) -> date:
+    """Return the first day of the month `months` after the month of `first`."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def period(end: date, days_ago: int) -> tuple[date, date]:
     """Return the inclusive (first, last) delivery dates of a period view."""
     return end - timedelta(days=days_ago), end
+
+
+# Ordering rules --------------------------------------------------------------------------
+#
+# The functions below take `shop` as anything with the Shop model's rule attributes
+# (`ShopRules` below, or a `Shop` row), the closed days as a set of dates and the instant
+# `now` (aware), so that they can be tested at the edges without a database or a clock.
+
+
+class OrderPermission(enum.Enum):
+    """What may be done to a live order at a given instant."""
+
+    CHANGE = "change"  # change or cancel free of charge (before the order deadline)
+    CANCEL_WITH_FEE = "cancel_with_fee"  # only cancel, and the shop's fee is owed
+    NONE = "none"  # nothing any more; the full price is owed
+
+
+@dataclass(frozen=True)
+class ShopRules:
+    """A shop's ordering rules with the defaults of a new shop (see `obento.models.Shop`)."""
+
+    order_deadline_days_before: int = 1
+    order_deadline_time: time = time(14, 0)
+    cancel_deadline_time: time = time(10, 30)
+    cancel_fee: int = 300
+    open_weekdays: int = 0b0011111  # bit 0 = Monday ... bit 6 = Sunday
+    opens_on_holidays: bool = False
+    max_days_ahead: int = 14
+
+
+def order_deadline(shop, delivery_date: date) -> datetime:
+    """Return the last instant (exclusive) at which `delivery_date` may be ordered or changed."""
+    day = delivery_date - timedelta(days=shop.order_deadline_days_before)
+    return local_instant(day, shop.order_deadline_time)
+
+
+def cancel_deadline(shop, delivery_date: date) -> datetime:
+    """Return the instant (exclusive) after which an order can no longer be cancelled."""
+    return local_instant(delivery_date, shop.cancel_deadline_time)
+
+
+def closed_reason(shop, day: date, closed_days: Collection[date] = ()) -> str | None:
+    """Return why the shop does not deliver on `day` (Japanese), or None when it does."""
+    if not shop.open_weekdays & (1 << day.weekday()):
+        return f"定休日（{WEEKDAYS_JA[day.weekday()]}曜日）です。"
+    if not shop.opens_on_holidays:
+        holiday = holiday_name(day)
+        if holiday:
+            return f"祝日（{holiday}）のためお休みです。"
+    if day in closed_days:
+        return "お店の休業日です。"
+    return None
+
+
+def unorderable_reason(
+    shop, day: date, now: datetime, closed_days: Collection[date] = ()
+) -> str | None:
+    """Return why `day` cannot be ordered from the shop at `now` (Japanese), or None."""
+    today = local_today(now)
+    if day < today:
+        return "過去の日付は注文できません。"
+    closed = closed_reason(shop, day, closed_days)
+    if closed:
+        return f"{format_date(day)}は{closed}"
+    last_day = today + timedelta(days=shop.max_days_ahead)
+    if day > last_day:
+        return f"注文できるのは{format_date(last_day)}のお届け分までです。"
+    deadline = order_deadline(shop, day)
+    if now >= deadline:
+        return (
+            f"{format_date(day)}のお届け分は締め切りました（締切: {format_datetime(deadline)}）。"
+        )
+    return None
+
+
+def is_orderable(shop, day: date, now: datetime, closed_days: Collection[date] = ()) -> bool:
+    """Return whether `day` may be ordered from the shop at `now`."""
+    return unorderable_reason(shop, day, now, closed_days) is None
+
+
+def orderable_dates(
+    shop, now: datetime, closed_days: Collection[date] = (), count: int = 7
+) -> list[date]:
+    """Return the next `count` delivery dates the shop takes orders for at `now`."""
+    today = local_today(now)
+    found = []
+    for offset in range(shop.max_days_ahead + 1):
+        day = today + timedelta(days=offset)
+        if is_orderable(shop, day, now, closed_days):
+            found.append(day)
+            if len(found) == count:
+                break
+    return found
+
+
+def order_permission(shop, delivery_date: date, now: datetime) -> OrderPermission:
+    """Return what may still be done at `now` to a live order for `delivery_date`."""
+    if now < order_deadline(shop, delivery_date):
+        return OrderPermission.CHANGE
+    if now < cancel_deadline(shop, delivery_date):
+        return OrderPermission.CANCEL_WITH_FEE
+    return OrderPermission.NONE

@@ -1,8 +1,9 @@
 """Japanese error pages; no traceback or SQL ever reaches the browser."""
 
 import contextlib
+from typing import NoReturn
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, abort, current_app, g, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -50,16 +51,20 @@ def handle_http_exception(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
     if error.code == 403:
-        current_app.logger.warning(
-            "forbidden path=%s user=%s address=%s",
-            request.path,
-            g.get("_login_user") and getattr(g._login_user, "username", None),
-            request.remote_addr,
-        )
+        _log_forbidden()
     response = render_error(error.code)
     if error.code == 405 and error.valid_methods:
         return (*response, {"Allow": ", ".join(error.valid_methods)})
     return response
+
+
+def _log_forbidden() -> None:
+    current_app.logger.warning(
+        "forbidden path=%s user=%s address=%s",
+        request.path,
+        g.get("_login_user") and getattr(g._login_user, "username", None),
+        request.remote_addr,
+    )
 
 
 def handle_csrf_error(error: CSRFError):
@@ -97,3 +102,10 @@ def register_errorhandlers(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InternalServerError, handle_internal_error)
+
+
+def refuse(code: int, message: str | None = None) -> NoReturn:
+    """Stop the request with the Japanese error page `code`, showing `message` if given."""
+    if code == 403:
+        _log_forbidden()
+    abort(make_response(render_error(code, message)))

@@ -29,8 +29,8 @@ from obento.services import DomainError
 from obento.services.user_import import decode_csv, import_users, preview_import
 from obento.services.users import (
     create_user,
+    favourite_choices,
     generate_password,
-    menus_for_company,
     reset_password,
     set_default_menu,
     set_user_active,
@@ -190,7 +190,7 @@ def default_menu_form(user: User, formdata=None) -> DefaultMenuForm:
     form = DefaultMenuForm(formdata=formdata, default_menu_id=user.default_menu_id)
     form.default_menu_id.choices = [("", "指定しない")] + [
         (menu.id, f"{menu.shop.name}: {menu.name}（{menu.price:,}円）")
-        for menu in menus_for_company(user.company_id)
+        for menu in favourite_choices(user)
     ]
     return form
 

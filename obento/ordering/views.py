@@ -1,12 +1,248 @@
-from flask import render_template
+from datetime import date
 
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from obento import calendar
 from obento.auth.decorators import role_required
+from obento.clock import utcnow
+from obento.extensions import db
 from obento.models import Role
 from obento.ordering import bp
+from obento.ordering.forms import (
+    CancelOrderForm,
+    ChangeOrderForm,
+    FavoriteForm,
+    OrderForm,
+    new_form_token,
+)
+from obento.services import DomainError
+from obento.services.order_board import (
+    active_menus,
+    month_orders,
+    order_board,
+    order_state,
+    upcoming_orders,
+)
+from obento.services.orders import (
+    OrderExists,
+    cancel_order,
+    change_order,
+    find_order,
+    orderable_menu,
+    place_order,
+)
+
+ORDERING_ROLES = (Role.STAFF, Role.MANAGER)
+
+
+def add_domain_error(form, error: DomainError) -> None:
+    """Put the service's message beside its field, or at the top of the form."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def submit_order(user, actor, on_success: str = "注文を承りました。"):
+    """Validate the posted order form and place the order.
+
+    Returns (form, order, status): the order placed or already there (a resubmission), or
+    None with the form carrying the messages and the status to re-render with.
+    """
+    form = OrderForm()
+    if not form.validate_on_submit():
+        return form, None, 422
+    try:
+        order = place_order(
+            user,
+            delivery_date=form.delivery_date.data,
+            menu_id=form.menu_id.data,
+            quantity=form.quantity.data,
+            actor=actor,
+            form_token=form.form_token.data or None,
+        )
+    except OrderExists as exists:
+        db.session.rollback()
+        flash(exists.message, "info")
+        return form, exists.order, 303
+    except DomainError as error:
+        db.session.rollback()
+        add_domain_error(form, error)
+        return form, None, error.status
+    db.session.commit()
+    flash(on_success, "success")
+    return form, order, 303
+
+
+def cancel_posted_order(order, actor):
+    """Cancel `order` for a POST with a valid CSRF token; return (fee, None) or (None, error)."""
+    if not CancelOrderForm().validate_on_submit():
+        abort(400)
+    try:
+        fee = cancel_order(order, actor)
+    except DomainError as error:
+        db.session.rollback()
+        return None, error
+    db.session.commit()
+    return fee, None
+
+
+def own_order_or_404(order_id: int):
+    order = find_order(order_id, user=current_user)
+    if order is None:
+        abort(404)
+    return order
+
+
+def render_index(form: OrderForm | None = None, status: int = 200):
+    now = utcnow()
+    return render_template(
+        "ordering/index.html",
+        board=order_board(current_user, now),
+        upcoming=upcoming_orders(current_user, now),
+        form=form,
+        new_form_token=new_form_token,
+    ), status
 
 
 @bp.get("/")
-@role_required(Role.STAFF, Role.MANAGER)
+@role_required(*ORDERING_ROLES)
 def index():
-    """Show the order page."""
-    return render_template("ordering/index.html")
+    """Show the coming orderable days with their menus, and the user's orders."""
+    return render_index()
+
+
+@bp.post("/")
+@role_required(*ORDERING_ROLES)
+def place():
+    """Place an order and show it (Post/Redirect/Get)."""
+    form, order, status = submit_order(current_user, current_user)
+    if order is not None:
+        return redirect(url_for("ordering.show", order_id=order.id), code=303)
+    return render_index(form, status)
+
+
+def render_order(order, change_form=None, cancel_form=None, status: int = 200):
+    state = order_state(order, utcnow())
+    if change_form is None:
+        change_form = ChangeOrderForm(formdata=None, menu_id=order.menu_id, quantity=order.quantity)
+    return render_template(
+        "ordering/show.html",
+        state=state,
+        order=order,
+        menus=active_menus([order.shop])[order.shop_id],
+        change_form=change_form,
+        cancel_form=cancel_form or CancelOrderForm(formdata=None),
+    ), status
+
+
+@bp.get("/<int:order_id>")
+@role_required(*ORDERING_ROLES)
+def show(order_id: int):
+    """Show one of the user's orders with its deadlines."""
+    return render_order(own_order_or_404(order_id))
+
+
+@bp.post("/<int:order_id>")
+@role_required(*ORDERING_ROLES)
+def change(order_id: int):
+    """Change the menu or quantity of one of the user's orders."""
+    order = own_order_or_404(order_id)
+    form = ChangeOrderForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            changed = change_order(
+                order, current_user, menu_id=form.menu_id.data, quantity=form.quantity.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            add_domain_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash("ご注文を変更しました。" if changed else "変更はありませんでした。", "success")
+            return redirect(url_for("ordering.show", order_id=order.id), code=303)
+    return render_order(order, change_form=form, status=status)
+
+
+@bp.post("/<int:order_id>/cancel")
+@role_required(*ORDERING_ROLES)
+def cancel(order_id: int):
+    """Cancel one of the user's orders (with the shop's fee when late)."""
+    order = own_order_or_404(order_id)
+    fee, error = cancel_posted_order(order, current_user)
+    if error is not None:
+        form = CancelOrderForm(formdata=None)
+        form.form_errors.append(error.message)
+        return render_order(order, cancel_form=form, status=error.status)
+    flash(cancelled_message(fee), "success")
+    return redirect(url_for("ordering.show", order_id=order.id), code=303)
+
+
+def cancelled_message(fee: int) -> str:
+    if fee:
+        return f"ご注文を取り消しました。取消料 {fee:,}円 がかかります。"
+    return "ご注文を取り消しました。"
+
+
+@bp.post("/favorite")
+@role_required(*ORDERING_ROLES)
+def favorite():
+    """Make a menu the user's お気に入り (the one-tap page orders it)."""
+    form = FavoriteForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(form.menu_id.errors[0])
+        menu = orderable_menu(current_user, form.menu_id.data)
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_index(status=422)
+    current_user.default_menu_id = menu.id
+    db.session.commit()
+    flash(f"「{menu.name}」をお気に入りにしました。ワンタップ注文で使えます。", "success")
+    return redirect(url_for("quick.quick"), code=303)
+
+
+@bp.get("/history")
+@role_required(*ORDERING_ROLES)
+def history():
+    """Show the user's orders of a month and the month's total."""
+    today = calendar.local_today(utcnow())
+    month_text = request.args.get("month", f"{today:%Y-%m}")
+    first = parse_month(month_text)
+    if first is None:
+        return render_template(
+            "ordering/history.html",
+            error="月の指定が正しくありません（例: 2026-11）。",
+            orders=[],
+            total=0,
+            first=date(today.year, today.month, 1),
+            month_text=month_text,
+            prev_month=None,
+            next_month=None,
+        ), 400
+    last = calendar.month_end(first)
+    orders = month_orders(current_user, first, last)
+    return render_template(
+        "ordering/history.html",
+        error=None,
+        orders=orders,
+        total=sum(order.amount for order in orders),
+        first=first,
+        month_text=month_text,
+        prev_month=calendar.add_months(first, -1),
+        next_month=calendar.add_months(first, 1),
+    )
+
+
+def parse_month(text: str) -> date | None:
+    """`2026-11` -> 2026-11-01; None when it is not a month."""
+    if len(text) != 7 or text[4] != "-" or not "1900" <= text[:4] <= "2999":
+        return None
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        return None

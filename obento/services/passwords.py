@@ -9,6 +9,17 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("obento-timing-equaliser")
 
 
+def configure_hasher(**parameters) -> None:
+    """Use these argon2id parameters (time_cost, memory_cost, parallelism) from now on.
+
+    Existing hashes made with other parameters still verify and are re-hashed at the next
+    successful login (`needs_rehash`). The test suite uses cheap parameters.
+    """
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(**parameters)
+    _DUMMY_HASH = _hasher.hash("obento-timing-equaliser")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

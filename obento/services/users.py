@@ -5,8 +5,10 @@ import secrets
 import sqlalchemy as sa
 
 from obento.extensions import db
-from obento.models import Company, Menu, Role, Shop, User, company_shops
+from obento.models import Company, Menu, Role, Shop, User
 from obento.services import DomainError
+from obento.services.order_board import active_menus, serving_shops
+from obento.services.orders import orderable_menu
 from obento.services.password_policy import check_password_policy
 from obento.services.passwords import hash_password, needs_rehash, verify_password
 from obento.services.sessions import end_other_sessions
@@ -156,30 +158,22 @@ def change_own_password(user: User, current: str, new: str, keep_token: str | No
     db.session.flush()
 
 
-def menus_for_company(company_id: int | None) -> list[Menu]:
-    """Return the active menus of the active shops delivering to the company."""
-    if company_id is None:
+def favourite_choices(user: User) -> list[Menu]:
+    """Return the menus a user may pick as favourite: those they could order now."""
+    if user.company_id is None:
         return []
-    return list(
-        db.session.scalars(
-            sa.select(Menu)
-            .join(Shop, Shop.id == Menu.shop_id)
-            .join(company_shops, company_shops.c.shop_id == Shop.id)
-            .where(company_shops.c.company_id == company_id, Menu.active, Shop.active)
-            .order_by(Shop.name, Menu.sort_order, Menu.name)
-        )
-    )
+    shops = serving_shops(user)
+    menus = active_menus(shops)
+    return [menu for shop in shops for menu in menus[shop.id]]
 
 
 def set_default_menu(user: User, menu_id: int | None) -> None:
     """Set the user's favourite among the menus of shops serving their company (or clear it)."""
-    if menu_id is not None and menu_id not in {
-        menu.id for menu in menus_for_company(user.company_id)
-    }:
-        raise DomainError(
-            "お気に入りには、会社に配達している店舗のメニューを選んでください。",
-            field="default_menu_id",
-        )
+    if menu_id is not None:
+        try:
+            orderable_menu(user, menu_id)
+        except DomainError as error:
+            raise DomainError(error.message, field="default_menu_id") from None
     user.default_menu_id = menu_id
     db.session.flush()
 

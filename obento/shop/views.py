@@ -1,12 +1,165 @@
-from flask import render_template
+"""The shop's pages: orders of a period, the check mark, CSV and the delivery sheet."""
+
+import re
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from obento.auth.decorators import role_required
-from obento.models import Role
+from obento.calendar import local_today
+from obento.clock import utcnow
+from obento.csvutil import csv_response, excel_text, safe_cell
+from obento.errors import refuse
+from obento.extensions import db
+from obento.filter_forms import DateForm, PeriodForm
+from obento.models import Role, Shop
+from obento.services import DomainError, reports
+from obento.services.order_checks import check_orders
 from obento.shop import bp
+from obento.shop.forms import CheckForm
+
+STATUS_LABELS = {"ordered": "注文", "cancelled": "取消"}
+
+
+def current_shop() -> Shop:
+    """Return the shop the page is about: the user's own; for an admin the `shop` parameter.
+
+    A shop user naming another shop gets 403; an admin naming an unknown shop gets 404.
+    """
+    requested = request.args.get("shop", "").strip()
+    if requested and not re.fullmatch(r"[0-9]{1,9}", requested):
+        refuse(400, "店舗の指定が正しくありません。")
+    if current_user.role == Role.SHOP:
+        if requested and int(requested) != current_user.shop_id:
+            refuse(403, "他の店舗の注文は表示できません。")
+        return current_user.shop
+    query = sa.select(Shop).order_by(Shop.name).limit(1)
+    if requested:
+        query = sa.select(Shop).where(Shop.id == int(requested))
+    shop = db.session.scalar(query)
+    if shop is None:
+        refuse(
+            404, "指定された店舗が見つかりません。" if requested else "店舗が登録されていません。"
+        )
+    return shop
+
+
+def list_args(shop: Shop, form: PeriodForm | DateForm) -> dict:
+    """Return the query parameters that show the same list again (valid ones only)."""
+    args = {} if form.errors else {name: value for name, value in form.data.items() if value}
+    if current_user.role == Role.ADMIN:
+        args["shop"] = shop.id
+    return args
+
+
+def render_list(shop: Shop, form: PeriodForm, check_form: CheckForm | None = None, status=200):
+    today = local_today(utcnow())
+    context = {
+        "shop": shop,
+        "form": form,
+        "check_form": check_form or CheckForm(formdata=None),
+        "args": list_args(shop, form),
+        "today": today,
+        "shops": db.session.scalars(sa.select(Shop).order_by(Shop.name)).all()
+        if current_user.role == Role.ADMIN
+        else [],
+    }
+    if form.errors:
+        return render_template("shop/orders.html", **context), 400
+    first, last = form.period(today)
+    days = reports.shop_orders(shop, first, last)
+    return render_template(
+        "shop/orders.html",
+        **context,
+        first=first,
+        last=last,
+        days=days,
+        whole=reports.total(days),
+        chart=reports.daily_lunches(shop, last),
+    ), status
 
 
 @bp.get("/orders")
 @role_required(Role.SHOP, Role.ADMIN)
 def orders():
-    """Show the shop's orders."""
-    return render_template("shop/orders.html")
+    """Show the shop's orders of a period with totals and check boxes."""
+    form = PeriodForm()
+    form.validate()
+    return render_list(current_shop(), form)
+
+
+@bp.post("/orders/check")
+@role_required(Role.SHOP, Role.ADMIN)
+def check():
+    """Mark the chosen orders checked (checked=1) or not (checked=0)."""
+    shop, period_form, form = current_shop(), PeriodForm(), CheckForm()
+    period_form.validate()
+    if not form.validate_on_submit():
+        return render_list(shop, period_form, form, 422)
+    try:
+        result = check_orders(shop, form.order_id.data, form.checked.data == "1", current_user)
+    except DomainError as error:
+        if error.status == 404:
+            refuse(404, error.message)
+        form.order_id.errors = [error.message]
+        return render_list(shop, period_form, form, error.status)
+    db.session.commit()
+    verb = "確認済みにしました" if form.checked.data == "1" else "確認を取り消しました"
+    message = f"{len(result.changed)}件の注文を{verb}。"
+    if result.unchanged:
+        message += f"（{result.unchanged}件はすでにその状態でした）"
+    if result.cancelled:
+        message += f"（取消済みの{result.cancelled}件は対象外です）"
+    flash(message, "success")
+    return redirect(url_for("shop.orders", **list_args(shop, period_form)), code=303)
+
+
+@bp.get("/orders.csv")
+@role_required(Role.SHOP, Role.ADMIN)
+def orders_csv():
+    """Download the orders of the period as CSV, one line per order."""
+    shop, form = current_shop(), PeriodForm()
+    if not form.validate():
+        return render_list(shop, form)
+    first, last = form.period(local_today(utcnow()))
+    header = ["配達日", "会社名", "会社電話番号", "社員番号", "氏名", "メニュー", "単価",
+              "数量", "金額", "状態", "キャンセル料", "確認"]  # fmt: skip
+    rows = [
+        [
+            order.delivery_date.isoformat(),
+            safe_cell(order.company.name),
+            excel_text(order.company.tel),
+            excel_text(order.user.employee_code),
+            safe_cell(order.user.name),
+            safe_cell(order.menu.name),
+            order.unit_price,
+            order.quantity,
+            0 if order.is_cancelled else order.unit_price * order.quantity,
+            STATUS_LABELS[order.status],
+            order.cancel_fee if order.is_cancelled else 0,
+            "確認済み" if order.checked else "未確認",
+        ]
+        for day in reports.shop_orders(shop, first, last)
+        for order in day.orders
+    ]
+    return csv_response(f"orders-{shop.id}-{first:%Y%m%d}-{last:%Y%m%d}.csv", header, rows)
+
+
+@bp.get("/sheet")
+@role_required(Role.SHOP, Role.ADMIN)
+def sheet():
+    """Show the printable delivery sheet of one day, one block per company."""
+    shop, form = current_shop(), DateForm()
+    if not form.validate():
+        return render_template("shop/sheet.html", shop=shop, form=form), 400
+    day = form.day(local_today(utcnow()))
+    days = reports.shop_orders(shop, day, day, include_cancelled=False)
+    return render_template(
+        "shop/sheet.html",
+        shop=shop,
+        form=form,
+        day=day,
+        companies=days[0].subgroups if days else [],
+        whole=reports.total(days),
+    )

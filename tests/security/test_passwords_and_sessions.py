@@ -69,3 +69,21 @@ def test_a_login_ends_after_its_absolute_lifetime_however_busy(
         assert client.get("/orders/").status_code == 200
     clock.set(start + app.config["SESSION_ABSOLUTE_TIMEOUT"] + timedelta(minutes=1))
     assert client.get("/orders/").status_code == 302
+
+
+def test_a_hash_is_upgraded_at_login_when_the_parameters_change(app, login, make_user):
+    from obento.extensions import db
+    from obento.services import passwords
+
+    user = make_user(password="a fine passphrase")
+    old_hash = user.password_hash
+    assert "t=1," in old_hash  # the test suite's parameters
+    try:
+        passwords.configure_hasher(time_cost=2, memory_cost=2048, parallelism=1)
+        assert login(user.username, "a fine passphrase").status_code == 303
+        db.session.refresh(user)
+        assert user.password_hash != old_hash
+        assert "m=2048,t=2,p=1" in user.password_hash
+        assert passwords.verify_password(user.password_hash, "a fine passphrase")
+    finally:
+        passwords.configure_hasher(**app.config["ARGON2_PARAMETERS"])

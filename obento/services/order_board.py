@@ -1,0 +1,145 @@
+"""What a person may order in the coming days, and the orders they already have."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from obento import calendar
+from obento.calendar import OrderPermission
+from obento.extensions import db
+from obento.models import Menu, Order, OrderStatus, Shop, User, company_shops
+from obento.services.orders import closed_days_of
+
+BOARD_DAYS = 7
+
+
+@dataclass
+class ShopOffer:
+    shop: Shop
+    menus: list[Menu]
+    order_deadline: datetime
+
+
+@dataclass
+class DayOffer:
+    day: date
+    offers: list[ShopOffer] = field(default_factory=list)
+    order: Order | None = None
+
+    @property
+    def menu_ids(self) -> list[int]:
+        return [menu.id for offer in self.offers for menu in offer.menus]
+
+
+@dataclass
+class OrderState:
+    """An order with what may still be done to it, for display."""
+
+    order: Order
+    permission: OrderPermission
+    order_deadline: datetime
+    cancel_deadline: datetime
+
+    @property
+    def can_change(self) -> bool:
+        return self.permission is OrderPermission.CHANGE
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.permission is not OrderPermission.NONE
+
+    @property
+    def cancel_fee(self) -> int:
+        if self.permission is OrderPermission.CANCEL_WITH_FEE:
+            return self.order.shop.cancel_fee
+        return 0
+
+
+def order_state(order: Order, now: datetime) -> OrderState:
+    shop = order.shop
+    return OrderState(
+        order=order,
+        permission=calendar.order_permission(shop, order.delivery_date, now)
+        if order.status == OrderStatus.ORDERED
+        else OrderPermission.NONE,
+        order_deadline=calendar.order_deadline(shop, order.delivery_date),
+        cancel_deadline=calendar.cancel_deadline(shop, order.delivery_date),
+    )
+
+
+def serving_shops(user: User) -> list[Shop]:
+    """Return the active shops that deliver to the user's company."""
+    return list(
+        db.session.scalars(
+            sa.select(Shop)
+            .join(company_shops, company_shops.c.shop_id == Shop.id)
+            .where(company_shops.c.company_id == user.company_id, Shop.active)
+            .order_by(Shop.name)
+        )
+    )
+
+
+def active_menus(shops: list[Shop]) -> dict[int, list[Menu]]:
+    menus: dict[int, list[Menu]] = {shop.id: [] for shop in shops}
+    for menu in db.session.scalars(
+        sa.select(Menu)
+        .where(Menu.shop_id.in_(list(menus)), Menu.active)
+        .order_by(Menu.sort_order, Menu.name)
+    ):
+        menus[menu.shop_id].append(menu)
+    return menus
+
+
+def order_board(user: User, now: datetime, days: int = BOARD_DAYS) -> list[DayOffer]:
+    """Return the next `days` dates orderable at any shop serving the user, with menus."""
+    today = calendar.local_today(now)
+    shops = serving_shops(user)
+    menus = active_menus(shops)
+    board: dict[date, DayOffer] = {}
+    for shop in shops:
+        if not menus[shop.id]:
+            continue
+        closed = closed_days_of(shop, today, today + timedelta(days=shop.max_days_ahead))
+        for day in calendar.orderable_dates(shop, now, closed, count=days):
+            offer = ShopOffer(shop, menus[shop.id], calendar.order_deadline(shop, day))
+            board.setdefault(day, DayOffer(day)).offers.append(offer)
+    chosen = [board[day] for day in sorted(board)[:days]]
+    if chosen:
+        orders = {
+            order.delivery_date: order
+            for order in _live_orders(user, chosen[0].day, chosen[-1].day)
+        }
+        for day_offer in chosen:
+            day_offer.order = orders.get(day_offer.day)
+    return chosen
+
+
+def upcoming_orders(user: User, now: datetime) -> list[OrderState]:
+    """Return the user's live orders from today on, with what may still be done to each."""
+    today = calendar.local_today(now)
+    orders = db.session.scalars(
+        sa.select(Order)
+        .where(
+            Order.user_id == user.id,
+            Order.delivery_date >= today,
+            Order.status == OrderStatus.ORDERED,
+        )
+        .order_by(Order.delivery_date)
+    )
+    return [order_state(order, now) for order in orders]
+
+
+def month_orders(user: User, first: date, last: date) -> list[Order]:
+    """Return all of the user's orders delivered from `first` to `last`, cancelled included."""
+    return list(
+        db.session.scalars(
+            sa.select(Order)
+            .where(Order.user_id == user.id, Order.delivery_date.between(first, last))
+            .order_by(Order.delivery_date, Order.id)
+        )
+    )
+
+
+def _live_orders(user: User, first: date, last: date) -> list[Order]:
+    return [order for order in month_orders(user, first, last) if not order.is_cancelled]

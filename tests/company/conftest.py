@@ -1,0 +1,1 @@
+from tests.report_world import world  # noqa: F401 (fixture)

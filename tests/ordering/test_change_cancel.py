@@ -1,0 +1,209 @@
+"""Changing and cancelling within the rules; another person's order stays out of reach."""
+
+from datetime import date
+
+import pytest
+
+from obento.extensions import db
+from obento.models import OrderAction, OrderStatus
+from tests.conftest import csrf_token
+from tests.ordering.conftest import events_of, order_log
+
+THURSDAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def placed(world, make_order):
+    return make_order(world.staff, world.karaage, delivery_date=THURSDAY, quantity=1)
+
+
+def test_change_menu_and_quantity_before_the_deadline(app, client, login, world, placed, clock):
+    clock.set_jst("2026-11-25 13:59:59")
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")
+    assert "締切前なので、変更・取消は無料です。" in page.text
+    response = client.post(
+        f"/orders/{placed.id}",
+        data={"csrf_token": csrf_token(page), "menu_id": world.sake.id, "quantity": 3},
+    )
+    assert response.status_code == 303 and response.headers["Location"] == f"/orders/{placed.id}"
+    db.session.refresh(placed)
+    assert (placed.menu_id, placed.quantity, placed.unit_price) == (world.sake.id, 3, 650)
+    [changed] = events_of(placed)
+    assert changed.action == OrderAction.CHANGED and changed.actor_id == world.staff.id
+    assert changed.detail == {
+        "from_menu": world.karaage.id,
+        "to_menu": world.sake.id,
+        "from_qty": 1,
+        "to_qty": 3,
+    }
+    assert f"ORDER 注文変更 order_id={placed.id}" in order_log(app)
+    shown = client.get(response.headers["Location"]).text
+    assert "ご注文を変更しました。" in shown and "1,950円" in shown
+
+
+def test_change_after_the_order_deadline_is_refused(client, login, world, placed, clock):
+    clock.set_jst("2026-11-25 13:59:59")
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")  # opened before the deadline, sent after it
+    clock.set_jst("2026-11-25 14:00:00")
+    response = client.post(
+        f"/orders/{placed.id}",
+        data={"csrf_token": csrf_token(page), "menu_id": world.sake.id, "quantity": 2},
+    )
+    assert response.status_code == 409
+    assert "変更の締切（2026年11月25日(水) 14:00）を過ぎているため、内容を変更できません。" in (
+        response.text
+    )
+    db.session.refresh(placed)
+    assert (placed.menu_id, placed.quantity) == (world.karaage.id, 1)
+    assert len(events_of(placed)) == 0
+
+
+@pytest.mark.parametrize(
+    ("menu_id", "quantity", "message"),
+    [
+        ("", "2", "メニューを選んでください。"),
+        ("x", "2", "選ばれたメニューは見つかりません。"),
+        (None, "11", "数量は1〜10の整数で指定してください。"),
+        (None, "0", "数量は1〜10の整数で指定してください。"),
+        (None, "", "数量を入力してください。"),
+        ("inactive", "1", "「販売終了弁当」は現在ご注文を受け付けていません。"),
+    ],
+)
+def test_bad_change_is_refused(client, login, world, placed, menu_id, quantity, message):
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")
+    menu_id = {None: world.sake.id, "inactive": world.inactive.id}.get(menu_id, menu_id)
+    response = client.post(
+        f"/orders/{placed.id}",
+        data={"csrf_token": csrf_token(page), "menu_id": menu_id, "quantity": quantity},
+    )
+    assert response.status_code == 422
+    assert message in response.text
+    db.session.refresh(placed)
+    assert (placed.menu_id, placed.quantity) == (world.karaage.id, 1)
+
+
+def test_change_to_another_shops_menu_is_refused(
+    client, login, world, placed, make_shop, make_menu
+):
+    other = make_shop()
+    world.company.shops.append(other)
+    db.session.commit()
+    menu = make_menu(other, name="花の弁当")
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")
+    response = client.post(
+        f"/orders/{placed.id}",
+        data={"csrf_token": csrf_token(page), "menu_id": menu.id, "quantity": 1},
+    )
+    assert response.status_code == 422
+    assert "いったん取り消してから注文し直してください。" in response.text
+    db.session.refresh(placed)
+    assert placed.menu_id == world.karaage.id
+
+
+@pytest.mark.parametrize(
+    ("now", "fee", "message"),
+    [
+        ("2026-11-25 13:59:59", 0, "ご注文を取り消しました。"),
+        ("2026-11-25 14:00:00", 300, "ご注文を取り消しました。取消料 300円 がかかります。"),
+        ("2026-11-26 10:29:59", 300, "ご注文を取り消しました。取消料 300円 がかかります。"),
+    ],
+)
+def test_cancel_is_free_then_costs_the_fee(
+    app, client, login, world, placed, clock, now, fee, message
+):
+    clock.set_jst(now)
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")
+    if fee:
+        assert "今取り消すと、取消料 <strong>300円</strong> がかかります。" in page.text
+    response = client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 303
+    db.session.refresh(placed)
+    assert placed.status == OrderStatus.CANCELLED and placed.cancel_fee == fee
+    assert placed.cancelled_at is not None
+    [event] = events_of(placed)
+    assert event.action == OrderAction.CANCELLED and event.detail == {"cancel_fee": fee}
+    assert f"ORDER 注文取消 order_id={placed.id}" in order_log(app)
+    shown = client.get(response.headers["Location"]).text
+    assert message in shown and "取り消し済みのご注文" in shown
+
+
+def test_cancel_after_the_cancel_deadline_is_refused(client, login, world, placed, clock):
+    clock.set_jst("2026-11-26 10:29:59")
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")
+    clock.set_jst("2026-11-26 10:30:00")
+    response = client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 409
+    assert (
+        "取消の締切（2026年11月26日(木) 10:30）を過ぎているため、取り消せません。"
+        "代金は全額かかります。"
+    ) in response.text
+    db.session.refresh(placed)
+    assert placed.status == OrderStatus.ORDERED and placed.cancel_fee == 0
+    assert events_of(placed) == []
+    assert "変更・取消はできません" in response.text
+
+
+def test_cancelling_twice_is_refused(client, login, world, placed):
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")
+    client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": csrf_token(page)})
+    again = client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": csrf_token(page)})
+    assert again.status_code == 409
+    assert "このご注文はすでに取り消されています。" in again.text
+    assert len(events_of(placed)) == 1
+
+
+def test_another_users_order_is_not_found(client, login, world, placed, make_user):
+    colleague = make_user(company=world.company)
+    login(colleague.username)
+    page = client.get("/orders/")
+    token = csrf_token(page)
+    assert client.get(f"/orders/{placed.id}").status_code == 404
+    change = client.post(
+        f"/orders/{placed.id}", data={"csrf_token": token, "menu_id": world.sake.id, "quantity": 5}
+    )
+    cancel = client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": token})
+    assert change.status_code == cancel.status_code == 404
+    db.session.refresh(placed)
+    assert (placed.status, placed.quantity) == (OrderStatus.ORDERED, 1)
+    assert events_of(placed) == []
+
+
+@pytest.mark.parametrize("order_id", ["0", str(10**12), "abc", "-1"])
+def test_impossible_order_ids_are_not_found(client, login, world, order_id):
+    login(world.staff.username)
+    assert client.get(f"/orders/{order_id}").status_code == 404
+
+
+def test_cancel_without_csrf_token_is_refused(client, login, world, placed):
+    login(world.staff.username)
+    assert client.post(f"/orders/{placed.id}/cancel").status_code == 400
+    db.session.refresh(placed)
+    assert placed.status == OrderStatus.ORDERED
+
+
+def test_cancel_by_get_is_not_allowed(client, login, world, placed):
+    login(world.staff.username)
+    assert client.get(f"/orders/{placed.id}/cancel").status_code == 405
+
+
+def test_bad_change_after_the_deadline_still_says_why(client, login, world, placed, clock):
+    clock.set_jst("2026-11-26 11:00")
+    login(world.staff.username)
+    page = client.get(f"/orders/{placed.id}")
+    assert "この内容に変更する" not in page.text
+    response = client.post(
+        f"/orders/{placed.id}",
+        data={"csrf_token": csrf_token(page), "menu_id": "", "quantity": "99"},
+    )
+    assert response.status_code == 422
+    assert "数量は1〜10の整数で指定してください。" in response.text
+    assert response.text.count("メニューを選んでください。") == 1
+    db.session.refresh(placed)
+    assert placed.quantity == 1

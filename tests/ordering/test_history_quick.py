@@ -1,0 +1,158 @@
+"""The monthly history with its total, the one-tap page and the お気に入り button."""
+
+from datetime import date
+
+import pytest
+
+from obento.extensions import db
+from obento.models import Order, OrderAction, OrderStatus
+from tests.conftest import csrf_token
+from tests.ordering.conftest import events_of, order_count
+
+
+def test_history_lists_the_month_with_cancelled_orders_and_fees(client, login, world, make_order):
+    make_order(world.staff, world.karaage, delivery_date=date(2026, 11, 2), quantity=2)
+    make_order(
+        world.staff,
+        world.sake,
+        delivery_date=date(2026, 11, 3),
+        status=OrderStatus.CANCELLED,
+        cancel_fee=300,
+    )
+    make_order(
+        world.staff,
+        world.sake,
+        delivery_date=date(2026, 11, 4),
+        status=OrderStatus.CANCELLED,
+        cancel_fee=0,
+    )
+    make_order(world.staff, world.sake, delivery_date=date(2026, 12, 1))  # next month
+    login(world.staff.username)
+    page = client.get("/orders/history?month=2026-11")
+    assert page.status_code == 200
+    text = page.text
+    assert "注文履歴 2026年11月" in text
+    assert "今月のお支払い合計: <strong>1,500円</strong>" in text  # 2 x 600 + 300 fee
+    assert text.count("取消済み") == 2 and "取消済み（取消料）" in text
+    assert "2026年12月1日" not in text
+    december = client.get("/orders/history?month=2026-12").text
+    assert "今月のお支払い合計: <strong>650円</strong>" in december
+
+
+def test_history_defaults_to_this_month_and_links_the_neighbours(client, login, world):
+    login(world.staff.username)
+    text = client.get("/orders/history").text
+    assert "注文履歴 2026年11月" in text
+    assert "この月のご注文はありません。" in text
+    assert "month=2026-10" in text and "month=2026-12" in text
+    assert "month=2027-01" in client.get("/orders/history?month=2026-12").text
+
+
+def test_history_shows_only_the_users_own_orders(client, login, world, make_user, make_order):
+    make_order(make_user(company=world.company), world.sake, delivery_date=date(2026, 11, 5))
+    login(world.staff.username)
+    assert "今月のお支払い合計: <strong>0円</strong>" in client.get("/orders/history").text
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "abc", "2026-11-01", "99999-01", "0000-01"])
+def test_history_with_a_bad_month_says_so(client, login, world, month):
+    login(world.staff.username)
+    response = client.get("/orders/history", query_string={"month": month})
+    assert response.status_code == 400
+    assert "月の指定が正しくありません（例: 2026-11）。" in response.text
+
+
+def test_quick_without_a_favourite_sends_the_user_to_choose_one(client, login, world):
+    login(world.staff.username)
+    response = client.get("/quick")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/orders/#favorite"
+    page = client.get("/orders/")
+    assert "ワンタップ注文にはお気に入りのメニューが必要です。" in page.text
+    assert "お気に入りにする" in page.text
+
+
+def test_choosing_a_favourite_then_one_tap_ordering(app, client, login, world):
+    login(world.staff.username)
+    page = client.get("/orders/")
+    chosen = client.post(
+        "/orders/favorite", data={"csrf_token": csrf_token(page), "menu_id": world.sake.id}
+    )
+    assert chosen.status_code == 303 and chosen.headers["Location"] == "/quick"
+    db.session.refresh(world.staff)
+    assert world.staff.default_menu_id == world.sake.id
+
+    quick = client.get("/quick")
+    assert quick.status_code == 200
+    assert "2026年11月25日(水) お届け" in quick.text and "焼き鮭弁当" in quick.text
+    assert "締切: 2026年11月24日(火) 14:00" in quick.text
+    assert ">注文する</button>" in quick.text
+    ordered = client.post(
+        "/quick",
+        data={
+            "csrf_token": csrf_token(quick),
+            "delivery_date": "2026-11-25",
+            "menu_id": world.sake.id,
+            "quantity": "1",
+            "form_token": "quick-1",
+        },
+    )
+    assert ordered.status_code == 303
+    order = db.session.scalar(db.select(Order).where(Order.user_id == world.staff.id))
+    assert ordered.headers["Location"] == f"/orders/{order.id}"
+    assert (order.delivery_date, order.menu_id, order.quantity) == (
+        date(2026, 11, 25),
+        world.sake.id,
+        1,
+    )
+    assert [event.action for event in events_of(order)] == [OrderAction.PLACED]
+    assert "<h1>注文を承りました</h1>" in client.get(ordered.headers["Location"]).text
+
+    again = client.get("/quick")  # the second tap of the day
+    assert "2026年11月25日(水)分はご注文済みです" in again.text
+    assert ">注文する</button>" not in again.text
+    assert f'action="/orders/{order.id}/cancel"' in again.text
+    assert order_count(user_id=world.staff.id) == 1
+
+
+def test_quick_after_the_deadline_offers_the_next_day(client, login, world, clock):
+    world.staff.default_menu_id = world.karaage.id
+    db.session.commit()
+    clock.set_jst("2026-11-24 13:59:59")
+    login(world.staff.username)
+    page = client.get("/quick")
+    assert "2026年11月25日(水) お届け" in page.text
+    clock.set_jst("2026-11-24 14:00:00")  # the button is pressed a second too late
+    late = client.post(
+        "/quick",
+        data={
+            "csrf_token": csrf_token(page),
+            "delivery_date": "2026-11-25",
+            "menu_id": world.karaage.id,
+            "quantity": "1",
+        },
+    )
+    assert late.status_code == 422
+    assert late.text.count("締め切りました（締切: 2026年11月24日(火) 14:00）") == 1
+    assert "2026年11月26日(木) お届け" in late.text
+    assert order_count() == 0
+
+
+def test_quick_with_an_inactive_favourite_asks_for_a_new_one(client, login, world):
+    world.staff.default_menu_id = world.inactive.id
+    db.session.commit()
+    login(world.staff.username)
+    assert client.get("/quick").headers["Location"] == "/orders/#favorite"
+
+
+def test_a_foreign_menu_cannot_become_the_favourite(client, login, world, make_menu):
+    foreign = make_menu()
+    login(world.staff.username)
+    page = client.get("/orders/")
+    response = client.post(
+        "/orders/favorite", data={"csrf_token": csrf_token(page), "menu_id": foreign.id}
+    )
+    assert response.status_code == 422
+    assert "選ばれたメニューは見つかりません。" in response.text
+    db.session.refresh(world.staff)
+    assert world.staff.default_menu_id is None

@@ -1,0 +1,137 @@
+"""The shop's order list: JST periods, totals, counters, scoping and bad filters."""
+
+import pytest
+
+from obento.models import OrderStatus, Role
+from tests.report_world import TODAY, TOMORROW, YESTERDAY
+from tests.security.test_security_log import _app_log
+
+
+@pytest.mark.parametrize("now", ["2026-11-25 00:05", "2026-11-25 23:55"])
+def test_today_is_one_jst_day_at_both_ends(client, login, clock, make_order, world, now):
+    clock.set_jst(now)
+    make_order(world.staff[0], world.karaage, TODAY)
+    make_order(world.staff[1], world.karaage, YESTERDAY)
+    login(world.shop_user.username)
+    page = client.get("/shop/orders?days_ago=0")
+    assert page.status_code == 200
+    assert "青木 一郎" in page.text
+    assert "石井 花子" not in page.text
+    assert "2026年11月25日(水)" in page.text
+    # The default is today as well.
+    assert "青木 一郎" in client.get("/shop/orders").text
+    wider = client.get("/shop/orders?days_ago=1")
+    assert "青木 一郎" in wider.text and "石井 花子" in wider.text
+
+
+def test_totals_leave_out_cancelled_orders(client, login, clock, make_order, world):
+    clock.set_jst("2026-11-25 09:00")
+    make_order(world.staff[0], world.karaage, TOMORROW, quantity=2)
+    make_order(world.staff[1], world.saba, TOMORROW, checked=True)
+    make_order(
+        world.staff[2], world.karaage, TOMORROW, quantity=3,
+        status=OrderStatus.CANCELLED, cancel_fee=300,
+    )  # fmt: skip
+    login(world.shop_user.username)
+    page = client.get("/shop/orders?date=2026-11-26")
+    assert page.status_code == 200
+    text = page.text
+    assert "合計 <strong>3食・1,650円</strong>" in text
+    assert "確認済み <strong>1</strong>件" in text
+    assert "未確認 <strong>1</strong>件" in text
+    assert "<s>上田 次郎</s>" in text  # shown struck through
+    assert "さくら商事 <small>3食・1,650円</small>" in text
+    assert "みどり工業 <small>0食・0円</small>" in text
+    # No checkbox for the cancelled order.
+    assert text.count('name="order_id" value=') == 2 + 1  # 2 boxes + 1 "check all unchecked"
+
+
+def test_a_shop_sees_only_its_own_orders(client, login, clock, make_order, world):
+    clock.set_jst("2026-11-25 09:00")
+    make_order(world.staff[0], world.karaage, TODAY)
+    make_order(world.staff[2], world.other_menu, TODAY)
+    login(world.other_shop_user.username)
+    page = client.get("/shop/orders")
+    assert "上田 次郎" in page.text and "青木 一郎" not in page.text
+    assert client.get(f"/shop/orders?shop={world.shop.id}").status_code == 403
+    assert client.get(f"/shop/orders.csv?shop={world.shop.id}").status_code == 403
+    assert client.get(f"/shop/sheet?shop={world.shop.id}").status_code == 403
+    assert client.get(f"/shop/orders?shop={world.other_shop.id}").status_code == 200
+
+
+def test_admin_picks_any_shop(client, login, clock, make_order, make_user, world):
+    clock.set_jst("2026-11-25 09:00")
+    make_order(world.staff[0], world.karaage, TODAY)
+    make_order(world.staff[2], world.other_menu, TODAY)
+    login(make_user(role=Role.ADMIN).username)
+    page = client.get(f"/shop/orders?shop={world.other_shop.id}")
+    assert page.status_code == 200
+    assert "上田 次郎" in page.text and "青木 一郎" not in page.text
+    assert f'<option value="{world.other_shop.id}" selected>' in page.text
+    assert "青木 一郎" in client.get(f"/shop/orders?shop={world.shop.id}").text
+    missing = client.get("/shop/orders?shop=99999999")
+    assert missing.status_code == 404 and "指定された店舗が見つかりません。" in missing.text
+    assert client.get("/shop/orders?shop=abc").status_code == 400
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.MANAGER])
+@pytest.mark.parametrize("path", ["/shop/orders", "/shop/orders.csv", "/shop/sheet"])
+def test_other_roles_are_refused(client, login, make_user, role, path):
+    login(make_user(role=role).username)
+    assert client.get(path).status_code == 403
+
+
+def test_logged_out_users_go_to_login(client):
+    response = client.get("/shop/orders")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("date=2026-13-01", "日付は「2026-11-25」のような形式"),
+        ("date=yesterday", "日付は「2026-11-25」のような形式"),
+        ("date=0001-01-01", "2000年から2099年までの日付"),
+        ("date=2026-11-25T00:00", "日付は「2026-11-25」のような形式"),
+        ("days_ago=-1", "0から366までの整数"),
+        ("days_ago=abc", "0から366までの整数"),
+        ("days_ago=100000000000000000000", "0から366までの整数"),
+        ("days_ago=367", "0から366までの整数"),
+        ("days_ago=1.5", "0から366までの整数"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/shop/orders", "/shop/orders.csv"])
+def test_bad_filters_get_a_message(client, login, world, path, query, message):
+    login(world.shop_user.username)
+    page = client.get(f"{path}?{query}")
+    assert page.status_code == 400
+    assert message in page.text
+    assert page.mimetype == "text/html"
+
+
+def test_bad_sheet_date_gets_a_message(client, login, world):
+    login(world.shop_user.username)
+    page = client.get("/shop/sheet?date=2026-02-30")
+    assert page.status_code == 400
+    assert "日付は「2026-11-25」のような形式" in page.text
+
+
+def test_the_chart_counts_live_lunches_per_day(client, login, clock, make_order, world):
+    clock.set_jst("2026-11-25 09:00")
+    make_order(world.staff[0], world.karaage, TODAY, quantity=3)
+    make_order(world.staff[1], world.karaage, TODAY, status=OrderStatus.CANCELLED)
+    make_order(world.staff[2], world.karaage, YESTERDAY, quantity=2)
+    login(world.shop_user.username)
+    page = client.get("/shop/orders").text
+    assert "<svg" in page
+    assert "<title>2026年11月25日(水): 3食</title>" in page
+    assert "<title>2026年11月24日(火): 2食</title>" in page
+    assert "<title>2026年10月27日(火): 0食</title>" in page  # 30 days back, inclusive
+    assert "2026年10月26日(月):" not in page
+
+
+def test_asking_for_another_shop_is_logged(app, client, login, world):
+    login(world.shop_user.username)
+    assert client.get(f"/shop/orders.csv?shop={world.other_shop.id}").status_code == 403
+    expected = f"forbidden path=/shop/orders.csv user={world.shop_user.username} address=127.0.0.1"
+    assert expected in _app_log(app)
