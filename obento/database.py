@@ -1,11 +1,25 @@
 """Connecting to PostgreSQL: bounded time, a few retries, then give up cleanly."""
 
+import contextlib
 import time
 
 import psycopg
 import sqlalchemy as sa
 
 from obento.extensions import db
+
+
+def mark_lost_connections(context) -> None:
+    """Treat a connection the server closed (restart, admin shutdown) as a disconnect.
+
+    SQLAlchemy then closes and discards it instead of returning it to the pool. Timeouts
+    (query cancelled, lock not available) keep their connection.
+    """
+    error = context.original_exception
+    if isinstance(error, psycopg.OperationalError):
+        sqlstate = getattr(error, "sqlstate", None)
+        if sqlstate is None or sqlstate.startswith(("08", "57P")):
+            context.is_disconnect = True
 
 
 def configure_database(app) -> None:
@@ -31,3 +45,24 @@ def configure_database(app) -> None:
 
     with app.app_context():
         sa.event.listen(db.engine, "do_connect", connect_with_retries)
+        sa.event.listen(db.engine, "handle_error", mark_lost_connections)
+
+    # Registered after Flask-SQLAlchemy's teardown, so it runs first (teardowns run in
+    # reverse): a connection the server closed after the page's work was done (a restart)
+    # must not turn the finished response into a 500. The dead connection is discarded and
+    # pool_pre_ping keeps it from being handed out again.
+    @app.teardown_appcontext
+    def remove_session(exception=None):
+        if not db.session.registry.has():
+            return
+        session = db.session.registry()
+        try:
+            session.close()
+        except sa.exc.DBAPIError as error:
+            with contextlib.suppress(sa.exc.DBAPIError):
+                session.invalidate()  # closes the dead DBAPI connection for good
+            app.logger.warning(
+                "database connection lost at the end of a request (%s)", type(error.orig).__name__
+            )
+        finally:
+            db.session.registry.clear()

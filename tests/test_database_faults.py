@@ -163,3 +163,40 @@ def test_a_locked_table_answers_503_after_the_lock_timeout(app, client, login, m
     assert UNAVAILABLE in response.text
     assert elapsed < app.config["DB_LOCK_TIMEOUT_MS"] / 1000 + 2
     assert client.get("/orders/").status_code == 200  # and back at once
+
+
+@pytest.mark.real_commits
+def test_a_connection_killed_mid_request_gives_503_not_500(database_url):
+    import sqlalchemy as sa
+
+    app = create_app(make_config(database_url))
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+
+    def killed():
+        db.session.execute(sa.text("SELECT 1"))
+        db.session.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    def killed_after_the_work():
+        # A restart terminates the connection between the page's queries and the final
+        # ROLLBACK when the request ends: the finished page must still be answered.
+        pid = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        other = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+        with other.connect() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        time.sleep(0.2)
+        return "done"
+
+    app.add_url_rule("/_test/killed", "killed", killed)
+    app.add_url_rule("/_test/killed-after", "killed_after", killed_after_the_work)
+    try:
+        client = app.test_client()
+        response = client.get("/_test/killed")
+        assert response.status_code == 503
+        assert UNAVAILABLE in response.text
+        assert client.get("/healthz").status_code == 200  # the pool recovered by itself
+        response = client.get("/_test/killed-after")
+        assert (response.status_code, response.text) == (200, "done")
+        assert client.get("/healthz").status_code == 200
+    finally:
+        with app.app_context():
+            db.engine.dispose()
