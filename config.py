@@ -37,7 +37,12 @@ class Config:
     DB_CONNECT_RETRIES = _int("DB_CONNECT_RETRIES", 3)  # attempts before the 503 page
     DB_RETRY_BACKOFF = float(os.environ.get("DB_RETRY_BACKOFF", "0.5"))  # doubled each time
     DB_STATEMENT_TIMEOUT_MS = _int("DB_STATEMENT_TIMEOUT_MS", 5000)
+    # Waiting for a row or table lock gives up sooner than a statement: a locked table
+    # answers 503 quickly instead of holding a worker thread.
+    DB_LOCK_TIMEOUT_MS = _int("DB_LOCK_TIMEOUT_MS", 2000)
     DB_POOL_SIZE = _int("DB_POOL_SIZE", 5)
+    # Seconds a request waits for a free pooled connection before answering 503.
+    DB_POOL_TIMEOUT = _int("DB_POOL_TIMEOUT", 5)
 
     LOG_DIR = os.environ.get("LOG_DIR", str(BASE_DIR / "logs"))
     LOG_RETENTION_DAYS = _int("LOG_RETENTION_DAYS", 90)
@@ -71,10 +76,12 @@ class Config:
         return {
             "pool_pre_ping": True,
             "pool_size": self.DB_POOL_SIZE,
+            "pool_timeout": self.DB_POOL_TIMEOUT,
             "pool_recycle": 1800,
             "connect_args": {
                 "connect_timeout": self.DB_CONNECT_TIMEOUT,
-                "options": f"-c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS} -c timezone=UTC",
+                "options": f"-c statement_timeout={self.DB_STATEMENT_TIMEOUT_MS}"
+                f" -c lock_timeout={self.DB_LOCK_TIMEOUT_MS} -c timezone=UTC",
                 "application_name": "obento",
             },
         }

@@ -49,9 +49,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from obento import admin, auth, company, health, ordering, shop
+    from obento import account, admin, auth, company, health, ordering, shop
 
-    for module in (auth, health, ordering, shop, company, admin):
+    for module in (auth, health, ordering, shop, company, admin, account):
         app.register_blueprint(module.bp)
     app.register_blueprint(ordering.quick_bp)
 

@@ -7,6 +7,7 @@ from flask import Response, abort, current_app, g, make_response, render_templat
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from obento.extensions import db, login_manager
@@ -81,11 +82,10 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
-def handle_database_unavailable(error: OperationalError):
+def handle_database_unavailable(error: OperationalError | PoolTimeoutError):
     """Answer 503 when the database is down, unreachable or too slow (statement timeout)."""
-    current_app.logger.error(
-        "database unavailable path=%s error=%s", request.path, type(error.orig).__name__
-    )
+    cause = type(getattr(error, "orig", None) or error).__name__
+    current_app.logger.error("database unavailable path=%s error=%s", request.path, cause)
     # Rendering the page must not touch the database again (e.g. to load the user).
     g._login_user = login_manager.anonymous_user()
     return render_error(503)
@@ -101,6 +101,7 @@ def register_errorhandlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
     app.register_error_handler(InternalServerError, handle_internal_error)
 
 

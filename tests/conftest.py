@@ -309,3 +309,14 @@ def jst(text: str) -> datetime:
     """An aware instant from a JST wall-clock text, e.g. jst("2026-11-24 14:00")."""
     local = datetime.fromisoformat(text)
     return local_instant(local.date(), local.time() if text.count(":") else time())
+
+
+@pytest.fixture
+def submit(client):
+    """POST `data` to `url` with a CSRF token taken from `form_page` (default: /account)."""
+
+    def do_submit(url: str, data: dict | None = None, form_page: str = "/account", **kwargs):
+        page = client.get(form_page)
+        return client.post(url, data={**(data or {}), "csrf_token": csrf_token(page)}, **kwargs)
+
+    return do_submit

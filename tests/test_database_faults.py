@@ -146,3 +146,20 @@ def test_a_database_that_never_answers_times_out(hanging_database_app):
     assert response.status_code == 503
     assert elapsed < 15
     assert len(server.accepted) == 3  # one connection per attempt
+
+
+@pytest.mark.real_commits
+def test_a_locked_table_answers_503_after_the_lock_timeout(app, client, login, make_user):
+    import sqlalchemy as sa
+
+    login(make_user().username)
+    with db.engine.connect() as locker:
+        locker.execute(sa.text("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE"))
+        started = time.monotonic()
+        response = client.get("/orders/")
+        elapsed = time.monotonic() - started
+        locker.rollback()
+    assert response.status_code == 503
+    assert UNAVAILABLE in response.text
+    assert elapsed < app.config["DB_LOCK_TIMEOUT_MS"] / 1000 + 2
+    assert client.get("/orders/").status_code == 200  # and back at once

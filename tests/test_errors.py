@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from obento import create_app
 from obento.extensions import db
@@ -32,7 +33,12 @@ def failing_app(database_url):
     app.add_url_rule("/_test/boom", "boom", boom)
     app.add_url_rule("/_test/bad-sql", "bad_sql", bad_sql)
     app.add_url_rule("/_test/429", "too_many", too_many)
+
+    def no_free_connection():
+        raise PoolTimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
     app.add_url_rule("/_test/slow-sql", "slow_sql", slow_sql)
+    app.add_url_rule("/_test/pool-timeout", "pool_timeout", no_free_connection)
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -50,6 +56,7 @@ def failing_app(database_url):
             503,
             "データベースに接続できません。しばらくしてから再度お試しください。",
         ),
+        ("/_test/pool-timeout", 503, "データベースに接続できません。"),
     ],
 )
 def test_error_pages_are_japanese_and_hide_internals(failing_app, path, status, text):

@@ -5,4 +5,5 @@ bp = Blueprint("company", __name__, url_prefix="/company")
 from obento.company import views  # noqa: E402, F401
 
 # isort: split
-from obento.company import on_behalf  # noqa: E402, F401  (ordering on an employee's behalf)
+# Ordering on an employee's behalf, and the staff accounts.
+from obento.company import on_behalf, users  # noqa: E402, F401

@@ -1,12 +1,67 @@
-"""Creating users and checking credentials."""
+"""Users: creating, editing, disabling, passwords and the default menu."""
+
+import secrets
 
 import sqlalchemy as sa
 
 from obento.extensions import db
-from obento.models import Company, Role, Shop, User
+from obento.models import Company, Menu, Role, Shop, User
 from obento.services import DomainError
+from obento.services.order_board import active_menus, serving_shops
+from obento.services.orders import orderable_menu
 from obento.services.password_policy import check_password_policy
 from obento.services.passwords import hash_password, needs_rehash, verify_password
+from obento.services.sessions import end_other_sessions
+from obento.services.text import check_single_line
+
+USERNAME_MAX = 64
+NAME_MAX = 100
+EMPLOYEE_CODE_MAX = 32
+# No look-alike characters (0/O, 1/l/I): generated passwords are read off a screen or paper.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105  # nosec B105
+
+
+def generate_password() -> str:
+    """Return a random 12-character initial password."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+
+
+def check_username(username: str, except_id: int | None = None) -> str:
+    """Return the cleaned username, or raise if it is empty, malformed or taken."""
+    username = username.strip()
+    if not username:
+        raise DomainError("ユーザー名を入力してください。", field="username")
+    if len(username) > USERNAME_MAX or any(char.isspace() for char in username):
+        raise DomainError(
+            f"ユーザー名は空白を含まない{USERNAME_MAX}文字以内にしてください。", field="username"
+        )
+    query = sa.select(User.id).where(User.username == username)
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    if db.session.scalar(query) is not None:
+        raise DomainError("このユーザー名はすでに使われています。", field="username")
+    return username
+
+
+def check_role_scope(role: str, company: Company | None, shop: Shop | None) -> None:
+    """Raise unless the role has the company or shop it needs (the users CHECK constraint)."""
+    if role not in Role.__members__.values():
+        raise DomainError("権限の指定が正しくありません。", field="role")
+    if role in (Role.STAFF, Role.MANAGER) and company is None:
+        raise DomainError("注文者と会社代表には会社を指定してください。", field="company_id")
+    if role == Role.SHOP and shop is None:
+        raise DomainError("店舗ユーザーには店舗を指定してください。", field="shop_id")
+
+
+def _check_texts(name: str, employee_code: str) -> None:
+    check_single_line(name, "氏名", "name")
+    check_single_line(employee_code, "社員番号", "employee_code")
+    if len(name.strip()) > NAME_MAX:
+        raise DomainError(f"氏名は{NAME_MAX}文字以内にしてください。", field="name")
+    if len(employee_code.strip()) > EMPLOYEE_CODE_MAX:
+        raise DomainError(
+            f"社員番号は{EMPLOYEE_CODE_MAX}文字以内にしてください。", field="employee_code"
+        )
 
 
 def create_user(
@@ -20,18 +75,10 @@ def create_user(
     employee_code: str = "",
 ) -> User:
     """Create a user after checking the rules a form would show next to its fields."""
-    username = username.strip()
-    if not username:
-        raise DomainError("ユーザー名を入力してください。", field="username")
-    if role not in Role.__members__.values():
-        raise DomainError("権限の指定が正しくありません。", field="role")
-    if role in (Role.STAFF, Role.MANAGER) and company is None:
-        raise DomainError("注文者と会社代表には会社を指定してください。", field="company")
-    if role == Role.SHOP and shop is None:
-        raise DomainError("店舗ユーザーには店舗を指定してください。", field="shop")
+    username = check_username(username)
+    check_role_scope(role, company, shop)
+    _check_texts(name, employee_code)
     check_password_policy(password, username)
-    if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise DomainError("このユーザー名はすでに使われています。", field="username")
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -39,11 +86,96 @@ def create_user(
         role=role,
         company_id=company.id if company and role in (Role.STAFF, Role.MANAGER) else None,
         shop_id=shop.id if shop and role == Role.SHOP else None,
-        employee_code=employee_code,
+        employee_code=employee_code.strip(),
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def update_user(
+    user: User,
+    *,
+    username: str,
+    name: str,
+    role: str,
+    company: Company | None = None,
+    shop: Shop | None = None,
+    employee_code: str = "",
+    actor: User | None = None,
+) -> User:
+    """Change a user's name, role and where they belong (nobody changes their own role)."""
+    if actor is not None and actor.id == user.id and role != user.role:
+        raise DomainError("自分自身の権限は変更できません。", field="role", status=409)
+    username = check_username(username, except_id=user.id)
+    check_role_scope(role, company, shop)
+    _check_texts(name, employee_code)
+    new_company_id = company.id if company and role in (Role.STAFF, Role.MANAGER) else None
+    if new_company_id != user.company_id:
+        user.default_menu_id = None  # the favourite belonged to the old company's shops
+    user.username = username
+    user.name = name.strip() or username
+    user.role = role
+    user.company_id = new_company_id
+    user.shop_id = shop.id if shop and role == Role.SHOP else None
+    user.employee_code = employee_code.strip()
+    db.session.flush()
+    return user
+
+
+def set_user_active(user: User, active: bool, actor: User) -> None:
+    """Enable or disable a login; a disabled user's sessions end at once."""
+    if not active and user.id == actor.id:
+        raise DomainError("自分自身を無効にすることはできません。", status=409)
+    user.active = active
+    if not active:
+        end_other_sessions(user)
+    db.session.flush()
+
+
+def reset_password(user: User, password: str | None = None) -> str:
+    """Set a new password (or a generated one), end the user's sessions, return it."""
+    password = password or generate_password()
+    check_password_policy(password, user.username)
+    user.password_hash = hash_password(password)
+    end_other_sessions(user)
+    db.session.flush()
+    return password
+
+
+def change_own_password(user: User, current: str, new: str, keep_token: str | None) -> None:
+    """Change one's own password; every other login of the user ends."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError("現在のパスワードが正しくありません。", field="current_password")
+    try:
+        check_password_policy(new, user.username)
+    except DomainError as error:
+        raise DomainError(error.message, field="new_password") from None
+    if new == current:
+        raise DomainError("新しいパスワードは現在のものと変えてください。", field="new_password")
+    user.password_hash = hash_password(new)
+    end_other_sessions(user, keep_token=keep_token)
+    db.session.flush()
+
+
+def favourite_choices(user: User) -> list[Menu]:
+    """Return the menus a user may pick as favourite: those they could order now."""
+    if user.company_id is None:
+        return []
+    shops = serving_shops(user)
+    menus = active_menus(shops)
+    return [menu for shop in shops for menu in menus[shop.id]]
+
+
+def set_default_menu(user: User, menu_id: int | None) -> None:
+    """Set the user's favourite among the menus of shops serving their company (or clear it)."""
+    if menu_id is not None:
+        try:
+            orderable_menu(user, menu_id)
+        except DomainError as error:
+            raise DomainError(error.message, field="default_menu_id") from None
+    user.default_menu_id = menu_id
+    db.session.flush()
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -50,6 +50,58 @@ ACCESS = {
     "company.on_behalf_order": MANAGER,
     "company.on_behalf_cancel": MANAGER,
     "admin.index": ADMIN,
+    # Administration (issue 5)
+    "account.index": LOGGED_IN,
+    "account.password": LOGGED_IN,
+    "account.default_menu": ORDERERS,
+    **{
+        f"shop.{name}": SHOP_ONLY
+        for name in (
+            "settings",
+            "calendar",
+            "calendar_add",
+            "calendar_remove",
+            "menus",
+            "menu_new",
+            "menu_edit",
+            "menu_state",
+        )
+    },
+    **{
+        f"company.users{suffix}": MANAGER
+        for suffix in ("", "_new", "_edit", "_password", "_state", "_default_menu", "_import")
+    },
+    **{
+        f"admin.{name}": ADMIN
+        for name in (
+            "audit",
+            "logs",
+            "log_view",
+            "log_download",
+            "companies",
+            "companies_new",
+            "companies_edit",
+            "companies_state",
+            "shops",
+            "shops_new",
+            "shops_edit",
+            "shops_state",
+            "shops_calendar",
+            "shops_calendar_add",
+            "shops_calendar_remove",
+            "menus",
+            "menus_new",
+            "menus_edit",
+            "menus_state",
+            "users",
+            "users_new",
+            "users_edit",
+            "users_password",
+            "users_state",
+            "users_default_menu",
+            "users_import",
+        )
+    },
 }
 
 

@@ -1,0 +1,503 @@
+"""The benchmark run: data sets, ceilings, scenarios, checks and the report.
+
+Started by `scripts/bench`, which provides the virtual environment, wrk and a PostgreSQL
+server (`BENCH_ADMIN_URL`: a superuser or CREATEDB connection; the run creates and drops its
+own databases `obento_bench` and `obento_bench_small` there) and a work directory
+(`BENCH_WORK_DIR`) for logs and request files.
+"""
+
+import argparse
+import math
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from bench import datagen, report
+from bench.client import login, login_many
+from bench.load import Request, Result, run_wrk, write_requests
+from bench.server import ROOT, Gunicorn
+from obento.calendar import local_today
+
+LARGE_DB, SMALL_DB = "obento_bench", "obento_bench_small"
+SMALL_ORDERS = 10_000
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench",
+        description="Benchmark Obento under gunicorn against its ceilings on this machine.",
+    )
+    parser.add_argument(
+        "--small-only",
+        action="store_true",
+        help="skip the 1,000,000-order data set (a quick check)",
+    )
+    parser.add_argument(
+        "--duration", type=float, default=10, help="seconds of each measured wrk run (default 10)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3,
+        help="seconds of the warm-up run before each scenario (default 3)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * cores,
+        help=f"gunicorn workers for the app and the ceilings (default {2 * cores})",
+    )
+    parser.add_argument(
+        "--connections", default="8,32", help="comma-separated wrk connection counts (default 8,32)"
+    )
+    parser.add_argument(
+        "--wrk-threads",
+        type=int,
+        default=1,
+        help="wrk threads (default 1: leaves the cores to the server)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the databases (and the cluster scripts/bench started)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=ROOT / "bench" / "results" / "latest.md",
+        help="where to write the report (a .json beside it)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=int,
+        default=3600,
+        help="give up after this many seconds in all (default 3600)",
+    )
+    args = parser.parse_args(argv)
+    args.connections = sorted({int(c) for c in args.connections.split(",") if c.strip()})
+    if args.duration < 1 or args.warmup < 0 or args.workers < 1 or not args.connections:
+        parser.error("--duration >= 1, --warmup >= 0, --workers >= 1 and some --connections")
+    return args
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, admin_url: str, work: Path):
+        self.args = args
+        self.admin = make_url(admin_url)
+        self.work = work
+        self.secret = secrets.token_hex(32)
+        self.created: list[str] = []
+        self.report: dict = {"scenarios": [], "ceilings": [], "notes": []}
+
+    # --- databases -----------------------------------------------------------------------------
+
+    def dsn(self, database: str) -> str:
+        """A libpq URL for psycopg."""
+        url = self.admin.set(drivername="postgresql", database=database)
+        return url.render_as_string(hide_password=False)
+
+    def app_env(self, database: str) -> dict[str, str]:
+        url = self.admin.set(drivername="postgresql+psycopg", database=database)
+        return {
+            "OBENTO_ENV": "production",
+            "SECRET_KEY": self.secret,
+            "SESSION_COOKIE_SECURE": "0",  # plain http on loopback
+            "SECURITY_HSTS": "0",
+            "DATABASE_URL": url.render_as_string(hide_password=False),
+            "LOG_DIR": str(self.work / f"logs-{database}"),
+        }
+
+    def create_database(self, database: str) -> None:
+        with psycopg.connect(self.dsn(self.admin.database or "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{database}"')
+        self.created.append(database)
+        flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "db", "upgrade"]
+        subprocess.run(  # our own command line  # noqa: S603  # nosec B603
+            flask,
+            cwd=ROOT,
+            env={**os.environ, **self.app_env(database)},
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+    def drop_databases(self) -> None:
+        if not self.created:
+            return
+        with psycopg.connect(self.dsn(self.admin.database or "postgres"), autocommit=True) as conn:
+            for database in self.created:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    def build(self, database: str, spec: datagen.Spec) -> datagen.DataSet:
+        log(f"building {database}: schema (flask db upgrade), then the data set with COPY")
+        started = time.monotonic()
+        self.create_database(database)
+        data = datagen.build(self.dsn(database), database, spec, self.now, log=log)
+        data.timings["schema"] = time.monotonic() - started - data.timings["total"]
+        log(
+            f"{database}: {data.orders:,} orders in {data.timings['total']:.1f} s "
+            f"(copy {data.timings['orders_copy']:.1f} s, indexes {data.timings['indexes']:.1f} s,"
+            f" VACUUM ANALYZE {data.timings['vacuum_analyze']:.1f} s)"
+        )
+        return data
+
+    # --- measuring -----------------------------------------------------------------------------
+
+    def measure(
+        self, server: Gunicorn, label: str, requests: list[Request], expect: int, levels: list[int]
+    ) -> list[Result]:
+        """Warm up with 8 clients, then one run per connection count."""
+        path = write_requests(self.work / f"{label}.tsv", requests)
+        url = f"http://127.0.0.1:{server.port}"
+        args = self.args
+        if args.warmup > 0:
+            run_wrk(url, path, expect, 8, args.warmup, args.wrk_threads, self.work, f"{label}-warm")
+        results = []
+        for connections in levels:
+            result = run_wrk(
+                url, path, expect, connections, args.duration, args.wrk_threads, self.work, label
+            )
+            log(
+                f"  {label} c={connections}: {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms,"
+                f" p99 {result.p99_ms:.1f} ms, statuses {result.statuses},"
+                f" socket errors {result.socket_errors}"
+            )
+            results.append(result)
+        return results
+
+    def ceilings(self, database: str) -> None:
+        log("ceilings: raw INSERT and 200-row table, same gunicorn settings")
+        with psycopg.connect(self.dsn(database), autocommit=True) as conn:
+            from bench.ceiling import CREATE_TABLE
+
+            conn.execute(CREATE_TABLE)
+        day = (self.today + timedelta(days=7)).isoformat()
+        inserts = [
+            Request(
+                "POST",
+                "/insert",
+                "",
+                urlencode(
+                    {
+                        "delivery_date": day,
+                        "menu_id": 1 + i % 80,
+                        "quantity": 1,
+                        "csrf_token": secrets.token_urlsafe(64),
+                        "user_id": 1 + i,
+                    }
+                ),
+            )
+            for i in range(5000)
+        ]
+        env = {"BENCH_CEILING_DSN": self.dsn(database)}
+        with Gunicorn(
+            "bench.ceiling:app",
+            self.args.workers,
+            env,
+            self.work / "ceiling.log",
+            ready_path="/ping",
+        ) as server:
+            self.ceiling_insert = self.measure(
+                server, "ceiling-insert", inserts, 303, self.args.connections
+            )
+            self.ceiling_table = self.measure(
+                server, "ceiling-table", [Request("GET", "/table")], 200, self.args.connections
+            )
+            self.report["ceiling_rss_mb"] = server.worker_rss_mb()
+        with psycopg.connect(self.dsn(database), autocommit=True) as conn:
+            conn.execute("DROP TABLE bench_ceiling")
+        for name, results in (
+            ("raw INSERT", self.ceiling_insert),
+            ("200-row table", self.ceiling_table),
+        ):
+            for result in results:
+                self.report["ceilings"].append(report.result_row(name, result))
+
+    def order_pairs_needed(self, seconds: float) -> int:
+        best = max(result.rps for result in self.ceiling_insert)
+        return math.ceil(best * seconds * 1.25) + 64
+
+    def scenarios(self, data: datagen.DataSet) -> None:
+        args = self.args
+        with Gunicorn(
+            "wsgi:app",
+            args.workers,
+            self.app_env(data.database),
+            self.work / f"gunicorn-{data.database}.log",
+        ) as server:
+            dates = datagen.open_days(
+                self.today + timedelta(days=2),
+                self.today + timedelta(days=datagen.MAX_DAYS_AHEAD - 1),
+            )
+            phases = [("warm-up", args.warmup)] if args.warmup > 0 else []
+            phases += [(f"c={c}", args.duration) for c in args.connections]
+            needed = [self.order_pairs_needed(seconds) for _, seconds in phases]
+            users = min(len(data.staff), math.ceil(sum(needed) / len(dates)))
+            # Spread over the companies (the first 499 staff all work for the billing company).
+            staff = data.staff[:: max(1, len(data.staff) // users)][:users]
+            log(
+                f"logging {users} staff users in through the login form "
+                f"({len(dates)} open dates, {sum(needed):,} orders at most)"
+            )
+            started = time.monotonic()
+            logins = login_many(
+                server.port,
+                [u.username for u in staff],
+                datagen.PASSWORD,
+                "/orders/",
+                parallel=args.workers,
+            )
+            shop = login(server.port, data.day_list_shop_username, datagen.PASSWORD, "/shop/orders")
+            manager = login(server.port, data.billing_manager_username, datagen.PASSWORD, "/")
+            self.report["login_seconds"] = time.monotonic() - started
+            self.report["logins"] = users + 2
+            log(f"  {users + 2} logins in {self.report['login_seconds']:.1f} s")
+
+            self.order_scenario(server, data, staff, logins, dates, phases, needed)
+            self.get_scenario(
+                server,
+                "day list",
+                "day-list",
+                shop.cookie,
+                self.day_list_path(data),
+                [1, *args.connections],
+                data,
+            )
+            billing = f"/company/billing?month={data.billing_month}"
+            self.get_scenario(
+                server,
+                "monthly billing",
+                "billing",
+                manager.cookie,
+                billing,
+                [1, *args.connections],
+                data,
+            )
+            quick = [Request("GET", "/quick", session.cookie) for session in logins]
+            results = self.measure(server, "quick", quick, 200, args.connections)
+            self.add_rows("one-tap page", results, "table", data)
+            self.report["app_rss_mb"] = server.worker_rss_mb()
+            log(f"  worker RSS after the run: {self.report['app_rss_mb']} MiB")
+
+    def day_list_path(self, data: datagen.DataSet) -> str:
+        return f"/shop/orders?date={data.day_list_date.isoformat()}&days_ago=0"
+
+    def get_scenario(self, server, name, label, cookie, path, levels, data) -> None:
+        """GET one page again and again as one logged-in user; compared to the table ceiling."""
+        results = self.measure(server, label, [Request("GET", path, cookie)], 200, levels)
+        self.add_rows(name, results, "table", data)
+
+    def add_rows(self, name: str, results: list[Result], ceiling: str, data) -> None:
+        for result in results:
+            row = report.result_row(name, result, self.ceiling_for(ceiling, result))
+            row["data_set"] = f"{data.orders:,} orders"
+            self.report["scenarios"].append(row)
+
+    def ceiling_for(self, kind: str, result: Result) -> Result | None:
+        results = self.ceiling_insert if kind == "insert" else self.ceiling_table
+        return next((r for r in results if r.connections == result.connections), None)
+
+    def order_scenario(self, server, data, staff, logins, dates, phases, needed) -> None:
+        """POST /orders/ as many different users; each (user, date) once in the whole run."""
+        if any(login.csrf_token is None for login in logins):
+            self.report["notes"].append(
+                "GET /orders/ showed no CSRF token for some users: order placement cannot work."
+            )
+        entries = [
+            Request(
+                "POST",
+                "/orders/",
+                login.cookie,
+                urlencode(
+                    {
+                        "delivery_date": day.isoformat(),
+                        "menu_id": user.default_menu_id,
+                        "quantity": 1,
+                        "csrf_token": login.csrf_token or "",
+                    },
+                    quote_via=quote,
+                ),
+            )
+            for day in dates
+            for user, login in zip(staff, logins, strict=True)
+        ]
+        url = f"http://127.0.0.1:{server.port}"
+        start, results, used = 0, [], []
+        for (phase, seconds), count in zip(phases, needed, strict=True):
+            part = entries[start : start + count]
+            start += count
+            path = write_requests(self.work / f"orders-{phase}.tsv", part)
+            connections = 8 if phase == "warm-up" else int(phase[2:])
+            result = run_wrk(
+                url,
+                path,
+                303,
+                connections,
+                seconds,
+                self.args.wrk_threads,
+                self.work,
+                f"orders-{phase}",
+            )
+            used.extend(part[: min(result.sent, len(part))])
+            results.append(result)
+            if phase == "warm-up":
+                continue
+            log(
+                f"  order placement {phase}: {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms,"
+                f" p99 {result.p99_ms:.1f} ms, statuses {result.statuses},"
+                f" socket errors {result.socket_errors}, reused lines {result.wrapped}"
+            )
+            self.add_rows("order placement", [result], "insert", data)
+            if result.wrapped:
+                self.report["notes"].append(
+                    f"order placement {phase}: the prepared orders ran out ({result.wrapped}"
+                    " requests reused a (user, date)); raise the pool in bench/run.py."
+                )
+        self.report["orders_check"] = self.check_orders(data, results)
+
+    def check_orders(self, data: datagen.DataSet, results: list[Result]) -> dict:
+        """Every 303 (acknowledged order) is in the database exactly once, and nothing else is."""
+        acknowledged = [order_id for result in results for order_id in result.locations]
+        answered_303 = sum(result.statuses.get(303, 0) for result in results)
+        with psycopg.connect(self.dsn(data.database)) as conn:
+            rows = conn.execute(
+                "SELECT id, user_id, delivery_date FROM orders WHERE delivery_date > %s",
+                (self.today,),
+            ).fetchall()
+        ids = {row[0] for row in rows}
+        per_pair = Counter((row[1], row[2]) for row in rows)
+        check = {
+            "answered_303": answered_303,
+            "acknowledged_ids": len(acknowledged),
+            "distinct_acknowledged": len(set(acknowledged)),
+            "rows": len(rows),
+            "missing": len(set(acknowledged) - ids),
+            "pairs_with_several_rows": sum(1 for n in per_pair.values() if n > 1),
+            "rows_not_acknowledged": len(ids - set(acknowledged)),
+        }
+        check["ok"] = bool(
+            answered_303
+            and answered_303 == check["acknowledged_ids"] == check["distinct_acknowledged"]
+            and check["missing"] == 0
+            and check["pairs_with_several_rows"] == 0
+        )
+        log(f"  orders check: {check}")
+        return check
+
+    def small_day_list(self, data: datagen.DataSet) -> None:
+        log(f"day list on the small data set ({data.orders:,} orders)")
+        with Gunicorn(
+            "wsgi:app",
+            self.args.workers,
+            self.app_env(data.database),
+            self.work / f"gunicorn-{data.database}.log",
+        ) as server:
+            shop = login(server.port, data.day_list_shop_username, datagen.PASSWORD, "/shop/orders")
+            self.get_scenario(
+                server,
+                "day list",
+                "day-list-small",
+                shop.cookie,
+                self.day_list_path(data),
+                [1, *self.args.connections],
+                data,
+            )
+
+    # --- the whole run -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        args = self.args
+        # The harness runs outside the app (no app context for obento.clock): the real clock.
+        self.now = datetime.now(UTC)
+        self.today = local_today(self.now)
+        self.report["started"] = self.now
+        load, cores = os.getloadavg()[0], os.cpu_count() or 1
+        if load > cores / 2:
+            self.report["notes"].append(
+                f"the machine was busy before the run (load average {load:.2f} on {cores} cores):"
+                " other processes competed for the CPU, so the figures and even the ratios"
+                " (ceilings and scenarios run at different moments) are not representative."
+            )
+        small = self.build(SMALL_DB, datagen.Spec(keep_orders=SMALL_ORDERS))
+        large = None if args.small_only else self.build(LARGE_DB, datagen.Spec())
+        main = large or small
+        self.report["data_sets"] = [report.data_set_row(d) for d in (small, large) if d]
+        if large and (large.day_list_shop_id, large.day_list_date) != (
+            small.day_list_shop_id,
+            small.day_list_date,
+        ):
+            self.report["notes"].append("the small and large sets chose different day lists")
+        self.ceilings(main.database)
+        log(f"scenarios on {main.database} ({main.orders:,} orders)")
+        self.scenarios(main)
+        if large:
+            self.small_day_list(small)
+        self.report["finished"] = datetime.now(UTC)
+        self.report["settings"] = {
+            "workers": args.workers,
+            "connections": args.connections,
+            "duration": args.duration,
+            "warmup": args.warmup,
+            "wrk_threads": args.wrk_threads,
+            "small_only": args.small_only,
+        }
+        self.report["machine"] = report.machine(self.dsn(main.database))
+        text = report.markdown(self.report)
+        print(text)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        report.write_json(args.output.with_suffix(".json"), self.report)
+        log(f"report written to {args.output}")
+
+    def cleanup(self) -> None:
+        if self.args.keep:
+            for database in self.created:
+                log(f"kept: {self.dsn(database)}")
+            return
+        try:
+            self.drop_databases()
+        except psycopg.Error as error:
+            log(f"could not drop the bench databases: {error}")
+
+
+def _raise_timeout(signum, frame):
+    raise TimeoutError("the benchmark ran over its --budget")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    admin_url = os.environ.get("BENCH_ADMIN_URL")
+    if not admin_url:
+        print("BENCH_ADMIN_URL is not set: run the benchmark with scripts/bench", file=sys.stderr)
+        return 2
+    work = Path(os.environ.get("BENCH_WORK_DIR") or ROOT / "bench" / "results" / "work")
+    work.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.alarm(args.budget)
+    bench = Bench(args, admin_url, work)
+    try:
+        bench.run()
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    finally:
+        signal.alarm(0)
+        bench.cleanup()
+    return 0

@@ -1,0 +1,183 @@
+"""Shops, their ordering rules and their closed days."""
+
+import calendar as month_grid
+from dataclasses import dataclass
+from datetime import date, time
+
+import sqlalchemy as sa
+
+from obento.calendar import holiday_name
+from obento.extensions import db
+from obento.models import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
+from obento.services import DomainError
+from obento.services.text import check_unique_name
+
+NAME_MAX = 100
+REASON_MAX = 200
+MAX_CANCEL_FEE = 100_000
+CONTACT_FIELDS = ("tel", "fax", "email", "address")
+
+
+@dataclass(frozen=True)
+class ShopRules:
+    """The settings a shop edits itself (SPEC section 3)."""
+
+    order_deadline_days_before: int
+    order_deadline_time: time
+    cancel_deadline_time: time
+    cancel_fee: int
+    open_weekdays: int
+    opens_on_holidays: bool
+    max_days_ahead: int
+
+
+DEFAULT_RULES = ShopRules(
+    order_deadline_days_before=1,
+    order_deadline_time=time(14, 0),
+    cancel_deadline_time=time(10, 30),
+    cancel_fee=300,
+    open_weekdays=MONDAY_TO_FRIDAY,
+    opens_on_holidays=False,
+    max_days_ahead=14,
+)
+
+
+def _check_name(name: str, except_id: int | None = None) -> str:
+    return check_unique_name(Shop, name, "店舗名", NAME_MAX, except_id)
+
+
+def _apply_rules(shop: Shop, rules: ShopRules) -> None:
+    if not 0 <= rules.order_deadline_days_before <= 14:
+        raise DomainError(
+            "注文締切は0日前から14日前までで指定してください。", field="order_deadline_days_before"
+        )
+    if not 0 <= rules.cancel_fee <= MAX_CANCEL_FEE:
+        raise DomainError(
+            f"キャンセル料は0円から{MAX_CANCEL_FEE:,}円までです。", field="cancel_fee"
+        )
+    if not 1 <= rules.max_days_ahead <= 90:
+        raise DomainError(
+            "注文受付は1日先から90日先までで指定してください。", field="max_days_ahead"
+        )
+    if rules.open_weekdays == 0:
+        raise DomainError("営業する曜日を1つ以上選んでください。", field="open_weekdays")
+    for name, value in vars(rules).items():
+        setattr(shop, name, value)
+
+
+def create_shop(*, name: str, rules: ShopRules, **contact) -> Shop:
+    """Register a shop with its contact details and ordering rules."""
+    shop = Shop(
+        name=_check_name(name), **{key: contact.get(key, "").strip() for key in CONTACT_FIELDS}
+    )
+    _apply_rules(shop, rules)
+    db.session.add(shop)
+    db.session.flush()
+    return shop
+
+
+def update_shop(shop: Shop, *, name: str, rules: ShopRules, **contact) -> Shop:
+    """Change a shop's name, contact details and ordering rules."""
+    shop.name = _check_name(name, except_id=shop.id)
+    for key in CONTACT_FIELDS:
+        setattr(shop, key, contact.get(key, "").strip())
+    _apply_rules(shop, rules)
+    db.session.flush()
+    return shop
+
+
+def update_shop_rules(shop: Shop, rules: ShopRules) -> Shop:
+    """Change only the ordering rules (what a shop user may edit)."""
+    _apply_rules(shop, rules)
+    db.session.flush()
+    return shop
+
+
+def set_shop_active(shop: Shop, active: bool) -> None:
+    """Open or close a shop for ordering; its history stays."""
+    shop.active = active
+    db.session.flush()
+
+
+def add_closed_day(shop: Shop, day: date, reason: str) -> ShopClosedDay:
+    """Mark a day closed at the shop."""
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise DomainError(f"理由は{REASON_MAX}文字以内にしてください。", field="reason")
+    taken = sa.select(ShopClosedDay.id).where(
+        ShopClosedDay.shop_id == shop.id, ShopClosedDay.day == day
+    )
+    if db.session.scalar(taken) is not None:
+        raise DomainError("この日はすでに休業日に登録されています。", field="day")
+    closed = ShopClosedDay(shop_id=shop.id, day=day, reason=reason)
+    db.session.add(closed)
+    db.session.flush()
+    return closed
+
+
+def remove_closed_day(shop: Shop, closed_day_id: int) -> date:
+    """Open a closed day again; another shop's closed day is not found."""
+    closed = db.session.scalar(
+        sa.select(ShopClosedDay).where(
+            ShopClosedDay.id == closed_day_id, ShopClosedDay.shop_id == shop.id
+        )
+    )
+    if closed is None:
+        raise DomainError("休業日が見つかりません。", status=404)
+    day = closed.day
+    db.session.delete(closed)
+    db.session.flush()
+    return day
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    open: bool
+    holiday: str | None
+    closed_id: int | None
+    closed_reason: str
+
+    @property
+    def label(self) -> str:
+        if self.closed_id is not None:
+            return "休業日"
+        if self.open:
+            return "営業日"
+        return "祝日休業" if self.holiday else "定休日"
+
+
+def month_calendar(shop: Shop, year: int, month: int) -> list[list[CalendarDay | None]]:
+    """Return the month as weeks (Monday first) of days with the shop's open/closed state."""
+    first, last = date(year, month, 1), date(year, month, month_grid.monthrange(year, month)[1])
+    closed = {
+        row.day: row
+        for row in db.session.scalars(
+            sa.select(ShopClosedDay).where(
+                ShopClosedDay.shop_id == shop.id, ShopClosedDay.day.between(first, last)
+            )
+        )
+    }
+    weeks = []
+    for week in month_grid.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        row = []
+        for day in week:
+            if day.month != month:
+                row.append(None)
+                continue
+            holiday = holiday_name(day)
+            closed_day = closed.get(day)
+            is_open = shop.is_open_on_weekday(day.weekday()) and (
+                holiday is None or shop.opens_on_holidays
+            )
+            row.append(
+                CalendarDay(
+                    day=day,
+                    open=is_open and closed_day is None,
+                    holiday=holiday,
+                    closed_id=closed_day.id if closed_day else None,
+                    closed_reason=closed_day.reason if closed_day else "",
+                )
+            )
+        weeks.append(row)
+    return weeks

@@ -1,0 +1,235 @@
+"""A shop's own settings, closed-day calendar and menus (`/shop/settings`, `/calendar`, `/menus`).
+
+The page handlers take the shop and the endpoints to link to, so the administrator's shop
+pages (obento/admin/shops.py, menus.py) reuse them for any shop.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from obento.auth.decorators import role_required
+from obento.calendar import local_today
+from obento.clock import utcnow
+from obento.extensions import db
+from obento.forms import add_domain_error, handle_form
+from obento.forms.menus import MenuForm
+from obento.forms.shops import ClosedDayForm, ShopRulesForm
+from obento.models import Menu, Role, Shop
+from obento.services import DomainError
+from obento.services.menus import (
+    create_menu,
+    delete_menu,
+    set_menu_active,
+    shop_menus,
+    update_menu,
+)
+from obento.services.shops import (
+    add_closed_day,
+    month_calendar,
+    remove_closed_day,
+    update_shop_rules,
+)
+from obento.shop import bp
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a shared page links to: endpoint names plus the arguments they all need."""
+
+    calendar: str = "shop.calendar"
+    calendar_remove: str = "shop.calendar_remove"
+    menus: str = "shop.menus"
+    menu_new: str = "shop.menu_new"
+    menu_edit: str = "shop.menu_edit"
+    menu_state: str = "shop.menu_state"
+    args: dict = field(default_factory=dict)
+    filter_menus_by_shop: bool = False  # the administrator's list shows one shop's menus
+
+    def url(self, name: str, **values) -> str:
+        return url_for(getattr(self, name), **self.args, **values)
+
+    def list_args(self, menu: Menu) -> dict:
+        return {"shop": menu.shop_id} if self.filter_menus_by_shop else {}
+
+
+SHOP_LINKS = Links()
+
+
+def own_shop() -> Shop:
+    shop = db.session.get(Shop, current_user.shop_id)
+    if shop is None:
+        abort(403)
+    return shop
+
+
+def parse_month(text: str | None, today: date) -> date:
+    """Return the first day of `YYYY-MM`, or of today's month when absent or malformed."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def calendar_page(shop: Shop, links: Links, form: ClosedDayForm | None = None, status=200):
+    """Render the month calendar with the closed-day form."""
+    month = parse_month(request.args.get("month"), local_today(utcnow()))
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return render_template(
+        "shop/calendar.html",
+        shop=shop,
+        links=links,
+        month=month,
+        previous=previous,
+        following=following,
+        weeks=month_calendar(shop, month.year, month.month),
+        form=form or ClosedDayForm(),
+    ), status
+
+
+def add_closed_day_action(shop: Shop, links: Links):
+    """Handle the closed-day form."""
+    form = ClosedDayForm()
+    if form.validate_on_submit():
+        try:
+            closed = add_closed_day(shop, form.day.data, form.reason.data or "")
+        except DomainError as error:
+            add_domain_error(form, error)
+            return calendar_page(shop, links, form, error.status)
+        db.session.commit()
+        flash(f"{closed.day:%Y年%m月%d日}を休業日にしました。", "success")
+        return redirect(links.url("calendar", month=f"{closed.day:%Y-%m}"), code=303)
+    return calendar_page(shop, links, form, 422)
+
+
+def remove_closed_day_action(shop: Shop, links: Links, closed_day_id: int):
+    try:
+        day = remove_closed_day(shop, closed_day_id)
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    flash(f"{day:%Y年%m月%d日}の休業日を取り消しました。", "success")
+    return redirect(links.url("calendar", month=f"{day:%Y-%m}"), code=303)
+
+
+def menu_or_404(shop: Shop | None, menu_id: int) -> Menu:
+    """Return the menu; with a shop, only one of that shop's (another shop's id is 404)."""
+    query = sa.select(Menu).where(Menu.id == menu_id)
+    if shop is not None:
+        query = query.where(Menu.shop_id == shop.id)
+    menu = db.session.scalar(query)
+    if menu is None:
+        abort(404)
+    return menu
+
+
+def menu_form_page(form: MenuForm, shop: Shop | None, menu: Menu | None, links: Links):
+    """Run the menu form: create a menu at `shop`, or update `menu`; back to the list."""
+
+    def save():
+        if menu is not None:
+            saved = update_menu(menu, **form.values())
+        elif shop is None:
+            raise DomainError("店舗を選んでください。", field="shop_id")
+        else:
+            saved = create_menu(shop, **form.values())
+        return f"メニュー「{saved.name}」を保存しました。", links.url(
+            "menus", **links.list_args(saved)
+        )
+
+    return handle_form(form, save, "shop/menu_form.html", shop=shop, menu=menu, links=links)
+
+
+def menu_state_action(menu: Menu, links: Links):
+    """Activate, deactivate (`active` = 1|0) or delete (`delete` = 1) a menu."""
+    if request.form.get("delete") == "1":
+        try:
+            delete_menu(menu)
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(links.url("menus"), code=303)
+        message = f"メニュー「{menu.name}」を削除しました。"
+    else:
+        active = request.form.get("active") == "1"
+        set_menu_active(menu, active)
+        message = f"メニュー「{menu.name}」の販売を{'再開' if active else '停止'}しました。"
+    db.session.commit()
+    flash(message, "success")
+    return redirect(links.url("menus"), code=303)
+
+
+# The shop's own pages -------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.SHOP)
+def settings():
+    """Edit the shop's deadlines, cancel fee and open days."""
+    shop = own_shop()
+    form = ShopRulesForm(obj=shop)
+
+    def save():
+        update_shop_rules(shop, form.rules())
+        return "店舗の設定を保存しました。", url_for("shop.settings")
+
+    return handle_form(form, save, "shop/settings.html", shop=shop)
+
+
+@bp.get("/calendar")
+@role_required(Role.SHOP)
+def calendar():
+    """Show the shop's month calendar of open, holiday and closed days."""
+    return calendar_page(own_shop(), SHOP_LINKS)
+
+
+@bp.post("/calendar")
+@role_required(Role.SHOP)
+def calendar_add():
+    """Add a closed day."""
+    return add_closed_day_action(own_shop(), SHOP_LINKS)
+
+
+@bp.post("/calendar/<int:closed_day_id>/delete")
+@role_required(Role.SHOP)
+def calendar_remove(closed_day_id: int):
+    """Remove a closed day of the shop."""
+    return remove_closed_day_action(own_shop(), SHOP_LINKS, closed_day_id)
+
+
+@bp.get("/menus")
+@role_required(Role.SHOP)
+def menus():
+    """List the shop's menus."""
+    shop = own_shop()
+    return render_template(
+        "shop/menus.html", shop=shop, menus=shop_menus(shop.id), links=SHOP_LINKS
+    )
+
+
+@bp.route("/menus/new", methods=["GET", "POST"])
+@role_required(Role.SHOP)
+def menu_new():
+    """Add a menu to the shop."""
+    return menu_form_page(MenuForm(), own_shop(), None, SHOP_LINKS)
+
+
+@bp.route("/menus/<int:menu_id>", methods=["GET", "POST"])
+@role_required(Role.SHOP)
+def menu_edit(menu_id: int):
+    """Edit one of the shop's menus."""
+    shop = own_shop()
+    menu = menu_or_404(shop, menu_id)
+    return menu_form_page(MenuForm(obj=menu), shop, menu, SHOP_LINKS)
+
+
+@bp.post("/menus/<int:menu_id>/state")
+@role_required(Role.SHOP)
+def menu_state(menu_id: int):
+    """Start or stop selling one of the shop's menus, or delete it."""
+    shop = own_shop()
+    return menu_state_action(menu_or_404(shop, menu_id), SHOP_LINKS)
