@@ -11,10 +11,25 @@ from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE, assert_no_horizontal_scroll, jst_today
 
 PAGES = {
-    "staff": ["/orders/", "/quick", "/orders/history"],
-    "shop": ["/shop/orders", "/shop/sheet"],
-    "manager": ["/company/orders", "/company/sheet", "/company/billing", "/company/on-behalf"],
-    "admin": ["/admin/", "/shop/orders"],
+    "staff": ["/orders/", "/quick", "/orders/history", "/account"],
+    "shop": ["/shop/orders", "/shop/sheet", "/shop/settings", "/shop/calendar", "/shop/menus"],
+    "manager": [
+        "/company/orders",
+        "/company/sheet",
+        "/company/billing",
+        "/company/on-behalf",
+        "/company/users",
+        "/company/users/new",
+    ],
+    "admin": [
+        "/admin/",
+        "/admin/companies",
+        "/admin/shops/new",
+        "/admin/menus",
+        "/admin/users",
+        "/admin/users/new",
+        "/shop/orders",
+    ],
 }
 
 # Visible buttons, links styled as buttons, menu links and text inputs lower than 44px.
