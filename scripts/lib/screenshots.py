@@ -22,7 +22,7 @@ PASSWORD = "obento-demo"  # the documented demo password (obento/demo.py)  # noq
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # (user, file name, path, links to follow): the main page of each role with the demo data.
 SHOTS = [
-    ("sakura1", "staff-order", "/", []),
+    ("sakura1", "staff-order", "/orders/", []),
     ("sakura1", "staff-quick", "/quick", []),
     ("magokoro", "shop-orders", "/shop/orders", []),
     ("sakura-manager", "manager-orders", "/company/orders", []),
@@ -55,24 +55,39 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 30 s")
 
 
+def log_in(browser, base_url: str, username: str, viewport: dict):
+    page = browser.new_context(viewport=viewport, locale="ja-JP").new_page()
+    page.goto(base_url + "/login")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_load_state()
+    return page
+
+
+def clear_next_order(browser, base_url: str, username: str) -> None:
+    """Cancel the next day's order (free, throwaway database) so /quick shows its button."""
+    page = log_in(browser, base_url, username, VIEWPORTS["phone"])
+    page.goto(base_url + "/quick")
+    cancel = page.get_by_role("button", name="この注文を取り消す")
+    if cancel.count() and page.locator(".warning").count() == 0:  # only when it is free
+        cancel.click()
+        page.wait_for_load_state()
+    page.context.close()
+
+
 def take_screenshots(base_url: str, output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
+        clear_next_order(browser, base_url, "sakura1")
         for kind, viewport in VIEWPORTS.items():
             logged_in = {}
             for username, name, path, links in SHOTS:
                 if username not in logged_in:
-                    context = browser.new_context(viewport=viewport, locale="ja-JP")
-                    page = context.new_page()
-                    page.goto(base_url + "/login")
-                    page.get_by_label("ユーザー名").fill(username)
-                    page.get_by_label("パスワード").fill(PASSWORD)
-                    page.get_by_role("button", name="ログイン").click()
-                    page.wait_for_load_state()
-                    logged_in[username] = page
+                    logged_in[username] = log_in(browser, base_url, username, viewport)
                 page = logged_in[username]
                 page.goto(base_url + path)
                 for link in links:
