@@ -331,6 +331,22 @@ ensure_chromium() {
   fi
 }
 
+# A Japanese font for Chromium's screenshots (without one every kana and kanji is drawn as a box).
+ensure_japanese_font() {
+  if fc-list :lang=ja 2>/dev/null | grep -q .; then
+    return 0
+  fi
+  if is_root; then
+    apt_install fonts-ipafont-gothic || {
+      log "ERROR: apt-get install -y fonts-ipafont-gothic failed"
+      return 1
+    }
+  else
+    log "ERROR: no Japanese font found; install one with: sudo apt-get install -y fonts-ipafont-gothic"
+    return 1
+  fi
+}
+
 # --- Child processes -----------------------------------------------------------------------------------
 
 # run_supervised CMD [ARG...]: runs CMD, waits for it and returns its exit status.

@@ -11,11 +11,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from obento.calendar import local_today
+from obento.models import Company, Menu, Role, Shop, User
 from tests.conftest import LOG_DIR, PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,3 +162,51 @@ def browser_login(live_server):
         page.get_by_role("button", name="ログイン").click()
 
     return do_login
+
+
+def jst_today() -> date:
+    """The business date now: the live server runs on the real clock, not the test clock."""
+    return local_today(datetime.now(UTC))
+
+
+@dataclass
+class OpenWorld:
+    """A shop open every day whose deadline keeps tomorrow orderable at any hour."""
+
+    shop: Shop
+    company: Company
+    karaage: Menu
+    saba: Menu
+    staff: User
+    manager: User
+    shop_user: User
+
+
+@pytest.fixture
+def open_world(make_shop, make_company, make_menu, make_user) -> OpenWorld:
+    shop = make_shop(
+        name="まごころ弁当",
+        fax="0398765432",
+        open_weekdays=127,
+        opens_on_holidays=True,
+        order_deadline_days_before=1,
+        order_deadline_time=clock_time(23, 59),
+        cancel_deadline_time=clock_time(23, 59),
+    )
+    company = make_company(shops=[shop], name="さくら商事")
+    karaage = make_menu(shop=shop, name="唐揚げ弁当", price=600, sort_order=1)
+    saba = make_menu(shop=shop, name="鯖の塩焼き弁当", price=650, sort_order=2)
+    return OpenWorld(
+        shop=shop,
+        company=company,
+        karaage=karaage,
+        saba=saba,
+        staff=make_user(company=company, name="青木 一郎", default_menu_id=karaage.id),
+        manager=make_user(role=Role.MANAGER, company=company, name="佐藤 花子"),
+        shop_user=make_user(role=Role.SHOP, shop=shop, name="まごころ店長"),
+    )
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} scrolls sideways: {widths}"

@@ -1,0 +1,65 @@
+"""The shop's morning in a real browser: today's list, checks, CSV and the delivery sheet."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from obento.calendar import format_date
+from obento.extensions import db
+from obento.models import Order
+from tests.e2e.conftest import jst_today
+
+
+def test_today_checks_csv_and_sheet(
+    page, live_server, browser_login, make_user, make_order, open_world
+):
+    world, today = open_world, jst_today()
+    colleagues = [
+        make_user(company=world.company, name="石井 花子", employee_code="00124"),
+        make_user(company=world.company, name="上田 次郎", employee_code="00125"),
+    ]
+    orders = [make_order(world.staff, world.karaage, today, quantity=2)] + [
+        make_order(user, world.saba, today) for user in colleagues
+    ]
+    make_order(world.staff, world.karaage, today.fromordinal(today.toordinal() + 1))
+    browser_login(page, world.shop_user.username)
+    page.get_by_role("link", name="今日", exact=True).click()
+    summary = page.locator(".summary")
+    expect(summary.get_by_role("heading")).to_have_text(format_date(today))
+    expect(summary).to_contain_text("合計 4食・2,500円")
+    expect(summary).to_contain_text("未確認 3件")
+
+    page.get_by_label("青木 一郎").check()
+    page.get_by_label("石井 花子").check()
+    page.get_by_role("button", name="選択した注文を確認済みにする").click()
+    expect(page.get_by_role("status")).to_have_text("2件の注文を確認済みにしました。")
+    expect(summary).to_contain_text("確認済み 2件")
+    expect(summary).to_contain_text("未確認 1件")
+
+    page.get_by_label("全て選択").check()
+    page.get_by_role("button", name="選択した注文を確認済みにする").click()
+    expect(summary).to_contain_text("確認済み 3件")
+    expect(summary).to_contain_text("未確認 0件")
+    db.session.expire_all()
+    assert all(db.session.get(Order, order.id).checked for order in orders)
+    assert db.session.scalar(sa.select(sa.func.count(Order.id)).where(Order.checked)) == 3
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSVをダウンロード").click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    lines = text.split("\r\n")
+    assert lines[0].startswith("配達日,会社名,会社電話番号,社員番号,氏名,メニュー,単価")
+    assert len([line for line in lines if line]) == 4  # header and today's three orders
+    assert "00124" in text and "石井 花子" in text and "鯖の塩焼き弁当" in text
+
+    page.get_by_role("link", name="配達表を印刷").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("配達表")
+    expect(page.locator(".sheet-date")).to_contain_text(format_date(today))
+    expect(page.locator(".sheet-block")).to_contain_text("上田 次郎")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".filter-form")).to_be_hidden()
+    expect(page.locator(".grand-total")).to_be_visible()
