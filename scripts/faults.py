@@ -43,7 +43,18 @@ def pg_ctl(*args: str) -> None:
     command = [f"{os.environ['PG_BINDIR']}/pg_ctl", "-D", os.environ["FAULTS_PGDATA"], *args]
     if os.environ.get("FAULTS_RUN_AS_POSTGRES") == "1":
         command = ["runuser", "-u", "postgres", "--", *command]
-    subprocess.run(command, check=True, capture_output=True)
+    # Never capture pg_ctl's output: a postmaster it starts inherits the pipe and keeps it open.
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def server_log() -> str:
+    return f"{os.environ['FAULTS_PGDATA']}/server.log"
+
+
+def pg_restart() -> None:
+    """A fast restart: `pg_ctl restart` takes no -l, so stop, then start with the log file."""
+    pg_ctl("-m", "fast", "-w", "stop")
+    pg_start()
 
 
 def pg_start() -> None:
@@ -53,7 +64,7 @@ def pg_start() -> None:
         "-t",
         "60",
         "-l",
-        f"{os.environ['FAULTS_PGDATA']}/server.log",
+        server_log(),
         "-o",
         f"-p {port} -c listen_addresses=127.0.0.1 "
         f"-c unix_socket_directories={os.environ['FAULTS_PGDATA']}",
@@ -303,7 +314,7 @@ SCENARIOS = {
         "PostgreSQL restarted (fast) during 60 s of orders",
         60,
         20,
-        lambda: pg_ctl("-m", "fast", "-w", "restart"),
+        pg_restart,
     ),
     "stop": (
         "PostgreSQL stopped for 30 s, then started",
