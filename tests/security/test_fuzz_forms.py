@@ -1,0 +1,311 @@
+"""Input fuzzing: generated values posted to every form of the app (issue 7).
+
+Every POST endpoint of the URL map has a target in FIELDS (a new form without one fails
+`test_every_post_endpoint_has_a_fuzz_target`). Each example is posted with a valid CSRF token
+by a logged-in user of a role allowed to use the form, inside a savepoint that is rolled back
+afterwards, so the examples do not pile up. The answer must be a redirect or a page; a 4xx must
+carry a message, and a refused (4xx) form must have written nothing (row counts and content
+checksums of every table compared before and after).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from obento.extensions import db
+from obento.models import Menu, Order, Role, ShopClosedDay, User
+from tests.conftest import PASSWORD, csrf_token
+from tests.security.test_access_matrix import ACCESS, ANONYMOUS
+
+# endpoint -> the names its form posts (read from the forms, templates and views)
+ORDER_FIELDS = ("delivery_date", "menu_id", "quantity", "form_token")
+MENU_FIELDS = ("name", "price", "description", "allergens", "sort_order")
+CONTACT_FIELDS = ("tel", "fax", "address")
+RULE_FIELDS = (
+    "order_deadline_days_before",
+    "order_deadline_time",
+    "cancel_deadline_time",
+    "cancel_fee",
+    "open_weekdays",
+    "opens_on_holidays",
+    "max_days_ahead",
+)
+STAFF_FIELDS = ("username", "name", "employee_code", "password")
+USER_FIELDS = (*STAFF_FIELDS, "role", "company_id", "shop_id")
+PASSWORD_FIELDS = ("password",)
+IMPORT_FIELDS = ("csv_text", "confirm")
+STATE_FIELDS = ("active", "delete")
+FIELDS = {
+    "auth.login": ("username", "password"),
+    "auth.logout": ("next",),
+    "ordering.place": ORDER_FIELDS,
+    "ordering.change": ("menu_id", "quantity"),
+    "ordering.cancel": ("order_id",),
+    "ordering.favorite": ("menu_id",),
+    "quick.quick_order": ORDER_FIELDS,
+    "shop.check": ("order_id", "checked", "date"),
+    "shop.settings": RULE_FIELDS,
+    "shop.calendar_add": ("day", "reason"),
+    "shop.calendar_remove": ("day",),
+    "shop.menu_new": MENU_FIELDS,
+    "shop.menu_edit": MENU_FIELDS,
+    "shop.menu_state": STATE_FIELDS,
+    "company.on_behalf_order": ORDER_FIELDS,
+    "company.on_behalf_cancel": ("order_id",),
+    "company.users_new": STAFF_FIELDS,
+    "company.users_edit": STAFF_FIELDS,
+    "company.users_password": PASSWORD_FIELDS,
+    "company.users_state": STATE_FIELDS,
+    "company.users_default_menu": ("default_menu_id",),
+    "company.users_import": IMPORT_FIELDS,
+    "account.password": ("current_password", "new_password", "new_password_confirm"),
+    "account.default_menu": ("default_menu_id",),
+    "admin.companies_new": ("name", *CONTACT_FIELDS, "shop_ids"),
+    "admin.companies_edit": ("name", *CONTACT_FIELDS, "shop_ids"),
+    "admin.companies_state": ("disabled", "delete"),
+    "admin.shops_new": ("name", "email", *CONTACT_FIELDS, *RULE_FIELDS),
+    "admin.shops_edit": ("name", "email", *CONTACT_FIELDS, *RULE_FIELDS),
+    "admin.shops_state": STATE_FIELDS,
+    "admin.shops_calendar_add": ("day", "reason"),
+    "admin.shops_calendar_remove": ("day",),
+    "admin.menus_new": (*MENU_FIELDS, "shop_id"),
+    "admin.menus_edit": MENU_FIELDS,
+    "admin.menus_state": STATE_FIELDS,
+    "admin.users_new": USER_FIELDS,
+    "admin.users_edit": USER_FIELDS,
+    "admin.users_password": PASSWORD_FIELDS,
+    "admin.users_state": STATE_FIELDS,
+    "admin.users_default_menu": ("default_menu_id",),
+    "admin.users_import": IMPORT_FIELDS,
+}
+
+# Rows a refused form writes on purpose: a failed login is kept for throttling.
+WRITES_WHEN_REFUSED = {"auth.login": {"login_attempts"}}
+
+SPECIAL = [
+    "",
+    " ",
+    "\t\n ",
+    "0",
+    "1",
+    "-1",
+    "-2147483649",
+    "2147483648",
+    str(10**9),
+    str(10**30),
+    "1e3",
+    "1.5",
+    "-0.0",
+    "NaN",
+    "abc",
+    "１２",  # full-width digits
+    "2026-11-25",
+    "2026-11-26",
+    "2026-11-24",
+    "2020-01-01",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-02-30",
+    "2026-13-01",
+    "2026/11/25",
+    "26-11-25",
+    "25:99",
+    "10:30",
+    "x" * 5000,
+    "弁当🍱" * 1000,
+    "お弁当を注文します",
+    "🍙🍣🥢",
+    "<script>alert(1)</script>",
+    "a\x00b",
+    "\x00",
+    "\x01\x02\x1b[31m\x7f",
+    "\u202etxt.exe",
+    "' OR 1=1; --",
+    "1; DROP TABLE orders; --",
+    '"); DELETE FROM users; --',
+    "username,name,employee_code,password\r\nfuzz,名前,001,correct horse battery\r\n",
+]
+
+values = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.text(max_size=40),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)).map(date.isoformat),
+)
+
+
+@dataclass
+class World:
+    staff: User
+    manager: User
+    shop_user: User
+    admin: User
+    order: Order
+    menu: Menu
+    closed_day: ShopClosedDay
+
+    def user_for(self, endpoint: str) -> User | None:
+        allowed = ACCESS[endpoint]
+        for role, user in (
+            (Role.STAFF, self.staff),
+            (Role.MANAGER, self.manager),
+            (Role.SHOP, self.shop_user),
+            (Role.ADMIN, self.admin),
+        ):
+            if role in allowed:
+                return user
+        assert ANONYMOUS in allowed
+        return None
+
+    def good_values(self) -> dict[str, list[str]]:
+        """Values that pass a field's own check, so the examples also reach the services."""
+        return {
+            "menu_id": [str(self.menu.id)],
+            "default_menu_id": [str(self.menu.id), ""],
+            "order_id": [str(self.order.id)],
+            "shop_id": [str(self.menu.shop_id)],
+            "shop_ids": [str(self.menu.shop_id)],
+            "company_id": [str(self.staff.company_id)],
+            "quantity": ["1", "10", "11"],
+            "delivery_date": ["2026-11-25", "2026-11-26"],
+            "day": ["2026-12-01", self.closed_day.day.isoformat()],
+            "checked": ["1", "0"],
+            "active": ["1", "0"],
+            "disabled": ["1", "0"],
+            "role": [role.value for role in Role],
+            "username": [self.staff.username, "fuzz-user"],
+            "password": [PASSWORD, "とても長い合言葉です"],
+            "current_password": [PASSWORD],
+            "new_password": ["とても長い合言葉です"],
+            "new_password_confirm": ["とても長い合言葉です"],
+            "open_weekdays": [str(day) for day in range(7)],
+            "confirm": ["1"],
+        }
+
+    def url_args(self) -> dict[str, int]:
+        return {
+            "order_id": self.order.id,
+            "menu_id": self.menu.id,
+            "user_id": self.staff.id,
+            "shop_id": self.menu.shop_id,
+            "company_id": self.staff.company_id,
+            "closed_day_id": self.closed_day.id,
+        }
+
+
+@pytest.fixture
+def world(make_shop, make_company, make_menu, make_user, make_order, clock):
+    clock.set_jst("2026-11-24 09:00")  # Tuesday: Wednesday 11-25 is still orderable
+    shop = make_shop(name="まごころ弁当", open_weekdays=127, opens_on_holidays=True)
+    company = make_company(shops=[shop], name="さくら商事")
+    menu = make_menu(shop, name="唐揚げ弁当", price=600)
+    make_menu(shop, name="販売終了弁当", price=500, active=False)
+    staff = make_user(role=Role.STAFF, company=company, name="佐藤 花子")
+    closed_day = ShopClosedDay(shop_id=shop.id, day=date(2026, 12, 31), reason="年末")
+    db.session.add(closed_day)
+    db.session.commit()
+    return World(
+        staff=staff,
+        manager=make_user(role=Role.MANAGER, company=company),
+        shop_user=make_user(role=Role.SHOP, shop=shop),
+        admin=make_user(role=Role.ADMIN),
+        order=make_order(staff, menu, date(2026, 11, 26)),
+        menu=menu,
+        closed_day=closed_day,
+    )
+
+
+def post_endpoints(app) -> dict[str, object]:
+    return {
+        rule.endpoint: rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or set())
+    }
+
+
+def test_every_post_endpoint_has_a_fuzz_target(app):
+    endpoints = post_endpoints(app).keys()
+    missing = sorted(endpoints - FIELDS.keys())
+    assert not missing, f"add these endpoints to FIELDS: {missing}"
+    stale = sorted(FIELDS.keys() - endpoints)
+    assert not stale, f"FIELDS names endpoints that take no POST: {stale}"
+
+
+def table_state(connection) -> dict[str, tuple]:
+    """Row count and content checksum of every table (user_sessions: count only)."""
+    parts = []
+    for table in db.metadata.sorted_tables:
+        digest = (
+            "''"
+            if table.name == "user_sessions"
+            else "md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
+        )
+        parts.append(f"SELECT '{table.name}', count(*), {digest} FROM \"{table.name}\" t")
+    rows = connection.execute(sa.text(" UNION ALL ".join(parts)))
+    return {name: (count, digest) for name, count, digest in rows}
+
+
+def form_data(fields, good: dict[str, list[str]]):
+    def one(name):
+        value = st.one_of(values, st.sampled_from(good[name])) if name in good else values
+        return st.one_of(st.none(), value, st.lists(value, min_size=2, max_size=3))
+
+    return st.fixed_dictionaries({name: one(name) for name in fields}).map(
+        lambda data: {name: value for name, value in data.items() if value is not None}
+    )
+
+
+MESSAGE_MARKS = ('role="alert"', 'class="error-page"', "flash-error")
+
+
+@pytest.mark.parametrize("endpoint", sorted(FIELDS))
+def test_fuzzed_form_answers_with_a_page_or_a_redirect(app, client, login, world, endpoint):
+    rule = post_endpoints(app)[endpoint]
+    user = world.user_for(endpoint)
+    username = user.username if user is not None else None
+    if username is not None:
+        login(username)
+    form_page = "/account" if username is not None else "/login"
+    token = [csrf_token(client.get(form_page))]
+    url = rule.build({name: world.url_args()[name] for name in rule.arguments})[1]
+    ignored = WRITES_WHEN_REFUSED.get(endpoint, set())
+    connection = db.session.get_bind()
+
+    @settings(
+        max_examples=16,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=form_data(FIELDS[endpoint], world.good_values()))
+    def check(data):
+        db.session.commit()  # keep what the test's session holds (the login) below the savepoint
+        connection.exec_driver_sql("SAVEPOINT fuzz_example")
+        try:
+            before = table_state(connection)
+            response = client.post(url, data={**data, "csrf_token": token[0]})
+            status = response.status_code
+            assert status < 500, f"{status} for {data!r}"
+            assert status in (200, 302, 303) or 400 <= status < 500, status
+            if status >= 400:
+                body = response.get_data(as_text=True)
+                assert any(mark in body for mark in MESSAGE_MARKS), f"{status} without a message"
+            if status >= 400:
+                after = table_state(connection)
+                changed = {name for name in before if before[name] != after[name]} - ignored
+                assert not changed, f"{status} for {data!r} but wrote to {sorted(changed)}"
+        finally:
+            db.session.close()
+            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT fuzz_example")
+            connection.exec_driver_sql("RELEASE SAVEPOINT fuzz_example")
+        if endpoint in ("auth.login", "auth.logout"):  # both start a new session cookie
+            if username is not None:
+                login(username)
+            token[0] = csrf_token(client.get(form_page))
+
+    check()
