@@ -199,7 +199,7 @@ def test_fuzzed_form_answers_with_a_page_or_a_redirect(app, client, login, world
     connection = db.session.get_bind()
 
     @settings(
-        max_examples=16,
+        max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "16")),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
