@@ -8,6 +8,7 @@ carry a message, and a refused (4xx) form must have written nothing (row counts 
 checksums of every table compared before and after).
 """
 
+import os
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from obento.extensions import db
+from obento.models import User
 from tests.conftest import csrf_token
 from tests.security.world import build_world
 
@@ -173,61 +175,145 @@ def table_state(connection) -> dict[str, tuple]:
 
 
 def form_data(fields, good: dict[str, list[str]]):
-    def one(name):
-        value = st.one_of(values, st.sampled_from(good[name])) if name in good else values
-        return st.one_of(st.none(), value, st.lists(value, min_size=2, max_size=3))
-
-    return st.fixed_dictionaries({name: one(name) for name in fields}).map(
+    """Either every field generated, or a valid form with one field generated (which reaches
+    the services' own checks)."""
+    value = st.one_of(st.none(), values, st.lists(values, min_size=2, max_size=3))
+    valid = {name: good[name][0] for name in fields if name in good}
+    one_bad = st.tuples(st.sampled_from(fields), value).map(
+        lambda pair: {**valid, pair[0]: pair[1]}
+    )
+    every_field = st.fixed_dictionaries(
+        {name: st.one_of(value, st.sampled_from(good.get(name, [""]))) for name in fields}
+    )
+    return st.one_of(one_bad, every_field).map(
         lambda data: {name: value for name, value in data.items() if value is not None}
     )
 
 
+# FUZZ_EXAMPLES=500 bash scripts/test tests/security/test_fuzz_forms.py for a longer hunt.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "16"))
 MESSAGE_MARKS = ('role="alert"', 'class="error-page"', "flash-error")
+
+
+class FormPoster:
+    """Posts data to one endpoint's form as a user allowed to use it, and checks the answer."""
+
+    def __init__(self, app, client, login, world, endpoint: str):
+        rule = post_endpoints(app)[endpoint]
+        user = world.user_for(endpoint)
+        self.client, self.login, self.endpoint = client, login, endpoint
+        self.username = user.username if user is not None else None
+        if self.username is not None:
+            login(self.username)
+        self.form_page = "/account" if self.username is not None else "/login"
+        self.token = csrf_token(client.get(self.form_page))
+        self.url = rule.build({name: world.url_args()[name] for name in rule.arguments})[1]
+        self.ignored = WRITES_WHEN_REFUSED.get(endpoint, set())
+        self.connection = db.session.get_bind()
+        self.statuses = []
+
+    def post(self, data: dict) -> None:
+        """Post inside a savepoint rolled back afterwards; no 5xx, nothing written on a 4xx."""
+        connection = self.connection
+        db.session.commit()  # keep what the test's session holds (the login) below the savepoint
+        connection.exec_driver_sql("SAVEPOINT fuzz_example")
+        try:
+            before = table_state(connection)
+            response = self.client.post(self.url, data={**data, "csrf_token": self.token})
+            status = response.status_code
+            self.statuses.append(status)
+            assert status < 500, f"{status} for {data!r}"
+            assert status in (200, 302, 303) or 400 <= status < 500, status
+            if status >= 400:
+                body = response.get_data(as_text=True)
+                assert any(mark in body for mark in MESSAGE_MARKS), f"{status} without a message"
+                after = table_state(connection)
+                changed = {name for name in before if before[name] != after[name]} - self.ignored
+                assert not changed, f"{status} for {data!r} but wrote to {sorted(changed)}"
+        finally:
+            db.session.close()
+            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT fuzz_example")
+            connection.exec_driver_sql("RELEASE SAVEPOINT fuzz_example")
+        if self.endpoint in ("auth.login", "auth.logout"):  # both start a new session cookie
+            if self.username is not None:
+                self.login(self.username)
+            self.token = csrf_token(self.client.get(self.form_page))
 
 
 @pytest.mark.parametrize("endpoint", sorted(FIELDS))
 def test_fuzzed_form_answers_with_a_page_or_a_redirect(app, client, login, world, endpoint):
-    rule = post_endpoints(app)[endpoint]
-    user = world.user_for(endpoint)
-    username = user.username if user is not None else None
-    if username is not None:
-        login(username)
-    form_page = "/account" if username is not None else "/login"
-    token = [csrf_token(client.get(form_page))]
-    url = rule.build({name: world.url_args()[name] for name in rule.arguments})[1]
-    ignored = WRITES_WHEN_REFUSED.get(endpoint, set())
-    connection = db.session.get_bind()
+    poster = FormPoster(app, client, login, world, endpoint)
 
     @settings(
-        max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "16")),
+        max_examples=EXAMPLES,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(data=form_data(FIELDS[endpoint], world.good_values()))
     def check(data):
-        db.session.commit()  # keep what the test's session holds (the login) below the savepoint
-        connection.exec_driver_sql("SAVEPOINT fuzz_example")
-        try:
-            before = table_state(connection)
-            response = client.post(url, data={**data, "csrf_token": token[0]})
-            status = response.status_code
-            assert status < 500, f"{status} for {data!r}"
-            assert status in (200, 302, 303) or 400 <= status < 500, status
-            if status >= 400:
-                body = response.get_data(as_text=True)
-                assert any(mark in body for mark in MESSAGE_MARKS), f"{status} without a message"
-            if status >= 400:
-                after = table_state(connection)
-                changed = {name for name in before if before[name] != after[name]} - ignored
-                assert not changed, f"{status} for {data!r} but wrote to {sorted(changed)}"
-        finally:
-            db.session.close()
-            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT fuzz_example")
-            connection.exec_driver_sql("RELEASE SAVEPOINT fuzz_example")
-        if endpoint in ("auth.login", "auth.logout"):  # both start a new session cookie
-            if username is not None:
-                login(username)
-            token[0] = csrf_token(client.get(form_page))
+        poster.post(data)
 
     check()
+
+
+# The values that found bugs, tried in every field of every form (the rest valid).
+NASTY = ["a\x00b", " \t", "x" * 5000]
+
+
+@pytest.mark.parametrize("endpoint", sorted(FIELDS))
+def test_every_field_refuses_nul_blanks_and_huge_text(app, client, login, world, endpoint):
+    poster = FormPoster(app, client, login, world, endpoint)
+    good = world.good_values()
+    valid = {name: good[name][0] for name in FIELDS[endpoint] if name in good}
+    for name in FIELDS[endpoint]:
+        for value in NASTY:
+            poster.post({**valid, name: value})
+    assert len(poster.statuses) == len(FIELDS[endpoint]) * len(NASTY)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "url", "blank", "message"),
+    [
+        ("shop.calendar_add", "/shop/calendar", "day", "日付を入力してください。"),
+        ("shop.settings", "/shop/settings", "order_deadline_time", "時刻を入力してください。"),
+        ("shop.settings", "/shop/settings", "cancel_deadline_time", "時刻を入力してください。"),
+        ("shop.menu_new", "/shop/menus/new", "price", "価格を入力してください。"),
+    ],
+)
+def test_a_blank_typed_field_is_missing_input_not_a_500(
+    client, login, world, endpoint, url, blank, message
+):
+    """Found by the fuzzing: a blank day or time passed InputRequired and reached SQL as NULL
+    (a 500); a blank price was refused, but as out of range."""
+    login(world.shop_user.username)
+    good = world.good_values()
+    data = {name: good[name][0] for name in FIELDS[endpoint] if name in good}
+    data.update({blank: " \t", "csrf_token": csrf_token(client.get("/account"))})
+    before = table_state(db.session.get_bind())
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert table_state(db.session.get_bind()) == before
+
+
+def test_a_nul_in_a_query_string_is_a_400_page(client, login, world):
+    login(world.admin.username)
+    for path in ("/admin/users?q=a%00b", "/admin/audit?user=%00", "/shop/orders?date=2026%0011"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "使えない文字（NUL）" in response.text
+
+
+def test_a_control_character_in_a_username_is_refused(client, login, world):
+    login(world.manager.username)
+    url = "/company/users/new"
+    data = {"username": "new\x1bstaff", "name": "新人 一郎", "password": "とても長い合言葉です"}
+    data["csrf_token"] = csrf_token(client.get(url))
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    assert "ユーザー名に改行や制御文字は使えません。" in response.text
+    assert (
+        db.session.scalar(sa.select(sa.func.count(User.id)).where(User.username.startswith("new")))
+        == 0
+    )

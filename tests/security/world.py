@@ -56,6 +56,29 @@ class World:
             "new_password_confirm": ["とても長い合言葉です"],
             "open_weekdays": [str(day) for day in range(7)],
             "confirm": ["1"],
+            "name": ["テスト 名前"],
+            "price": ["500"],
+            "description": ["ご飯大盛り"],
+            "allergens": ["卵,小麦"],
+            "sort_order": ["1"],
+            "tel": ["0312345678"],
+            "fax": ["0312345679"],
+            "address": ["東京都港区1-1"],
+            "email": ["shop@example.com"],
+            "order_deadline_days_before": ["1"],
+            "order_deadline_time": ["10:30"],
+            "cancel_deadline_time": ["09:00"],
+            "cancel_fee": ["0"],
+            "max_days_ahead": ["14"],
+            "opens_on_holidays": ["y"],
+            "reason": ["臨時休業"],
+            "employee_code": ["0001"],
+            "form_token": ["fuzz-form-token"],
+            "date": ["2026-11-26"],
+            "next": ["/orders/"],
+            "csv_text": [
+                "username,name,employee_code,password\r\nfuzz,名前,001,とても長い合言葉です\r\n"
+            ],
         }
 
     def url_args(self) -> dict[str, int]:
