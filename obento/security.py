@@ -1,4 +1,4 @@
-"""Response headers and proxy handling that every page gets, error pages included."""
+"""Response headers, proxy handling and a guard on parameters that every request gets."""
 
 import secrets
 

@@ -8,6 +8,7 @@ carry a message, and a refused (4xx) form must have written nothing (row counts 
 checksums of every table compared before and after).
 """
 
+import io
 import os
 from datetime import date
 
@@ -317,3 +318,32 @@ def test_a_control_character_in_a_username_is_refused(client, login, world):
         db.session.scalar(sa.select(sa.func.count(User.id)).where(User.username.startswith("new")))
         == 0
     )
+
+
+HEADER = "username,name,role,company,shop,default menu,initial password\r\n"
+file_contents = st.one_of(
+    st.binary(max_size=200),
+    st.sampled_from([b"\xef\xbb\xbf\xff\xfe", b"\xef\xbb\xbf" + HEADER.encode() + b"a\x00,b\r\n"]),
+    st.lists(st.lists(values, min_size=1, max_size=7), min_size=1, max_size=4)
+    .map(lambda rows: HEADER + "".join(",".join(row) + "\r\n" for row in rows))
+    .flatmap(lambda text: st.sampled_from([text.encode(), text.encode("cp932", "replace")])),
+)
+
+
+@pytest.mark.parametrize("endpoint", ["admin.users_import", "company.users_import"])
+def test_fuzzed_csv_uploads_get_a_page_or_a_message(app, client, login, world, endpoint):
+    """Found by it: a BOM before bytes that are not UTF-8, and a NUL, were 500s."""
+    poster = FormPoster(app, client, login, world, endpoint)
+
+    @settings(
+        max_examples=EXAMPLES * 2,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(content=file_contents)
+    def check(content):
+        poster.post({"file": (io.BytesIO(content), "users.csv")})
+
+    check()
+    assert 422 in poster.statuses
