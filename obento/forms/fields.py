@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, validators
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TimeInput
 
@@ -15,6 +15,19 @@ except ImportError:  # pragma: no cover (WTForms 3.2)
 
 NOT_A_NUMBER = "半角数字で入力してください。"
 NOT_A_CHOICE = "一覧から選んでください。"
+
+
+class InputRequired(validators.InputRequired):
+    """WTForms' InputRequired, but blanks alone are no input.
+
+    The typed fields below read "   " as no value (None): without this a blank time or day
+    passed the check and reached the database as NULL.
+    """
+
+    def __call__(self, form, field):
+        if not (field.raw_data and str(field.raw_data[0]).strip()):
+            field.errors[:] = []
+            raise validators.StopValidation(self.message)
 
 
 class NumberField(IntegerField):

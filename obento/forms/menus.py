@@ -1,9 +1,9 @@
 from wtforms import StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from obento.forms.base import Form
 from obento.forms.companies import name_field
-from obento.forms.fields import ChoiceField, NumberField, optional_id
+from obento.forms.fields import ChoiceField, InputRequired, NumberField, optional_id
 from obento.services.menus import ALLERGENS_MAX, DESCRIPTION_MAX, MAX_PRICE
 
 

@@ -1,9 +1,15 @@
 from wtforms import BooleanField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from obento.forms.base import Form
 from obento.forms.companies import ContactForm, name_field
-from obento.forms.fields import DayField, HourMinuteField, NumberField, WeekdaysField
+from obento.forms.fields import (
+    DayField,
+    HourMinuteField,
+    InputRequired,
+    NumberField,
+    WeekdaysField,
+)
 from obento.services.shops import REASON_MAX, ShopRules
 
 

@@ -76,15 +76,25 @@ def decode_csv(data: bytes) -> str:
     if not data.strip():
         raise DomainError("ファイルが空です。", field="file")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    for encoding in ("utf-8", "cp932"):
+        text = _decode(data[3:], ("utf-8",))
+    else:
+        text = _decode(data, ("utf-8", "cp932"))
+    if text is None:
+        raise DomainError(
+            "文字コードを判別できません。UTF-8 か Shift_JIS で保存してください。", field="file"
+        )
+    if "\x00" in text:  # PostgreSQL cannot compare or store it
+        raise DomainError("ファイルに使えない文字（NUL）が含まれています。", field="file")
+    return text
+
+
+def _decode(data: bytes, encodings: tuple[str, ...]) -> str | None:
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DomainError(
-        "文字コードを判別できません。UTF-8 か Shift_JIS で保存してください。", field="file"
-    )
+    return None
 
 
 def _columns(header: list[str]) -> dict[str, int]:

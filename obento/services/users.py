@@ -35,6 +35,7 @@ def check_username(username: str, except_id: int | None = None) -> str:
         raise DomainError(
             f"ユーザー名は空白を含まない{USERNAME_MAX}文字以内にしてください。", field="username"
         )
+    check_single_line(username, "ユーザー名", "username")  # shown in lists and log lines
     query = sa.select(User.id).where(User.username == username)
     if except_id is not None:
         query = query.where(User.id != except_id)
