@@ -203,7 +203,8 @@ def markdown(report: dict) -> str:
         f"Machine: {machine_['cpu']}, {machine_['memory']}, {machine_['system']}; "
         f"PostgreSQL {machine_['postgresql']}, Python {machine_['python']}, {machine_['wrk']}; "
         f"load average at the end {machine_['load_average']}; commit {machine_['commit']}.",
-        f"gunicorn {settings['workers']} sync workers (gunicorn.conf.py, OBENTO_ENV=production);"
+        f"gunicorn {settings['workers']} threaded workers (gunicorn.conf.py, "
+        "OBENTO_ENV=production);"
         f" wrk {settings['wrk_threads']} thread(s), {settings['warmup']:g} s warm-up with 8 "
         f"clients, then {settings['duration']:g} s per run.",
         "",

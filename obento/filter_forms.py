@@ -98,7 +98,10 @@ class PeriodForm(QueryForm):
     def period(self, today: date) -> tuple[date, date]:
         """Return the inclusive (first, last) delivery dates; call after `validate()`."""
         end = parse_date(self.date.data) if self.date.data else today
-        return period(end, int(self.days_ago.data) if self.days_ago.data else 0)
+        days_ago = int(self.days_ago.data) if self.days_ago.data else 0
+        # The fields show the period on screen, not an empty date picker.
+        self.date.data, self.days_ago.data = end.isoformat(), str(days_ago)
+        return period(end, days_ago)
 
 
 class DateForm(QueryForm):
@@ -107,7 +110,9 @@ class DateForm(QueryForm):
     )
 
     def day(self, today: date) -> date:
-        return parse_date(self.date.data) if self.date.data else today
+        day = parse_date(self.date.data) if self.date.data else today
+        self.date.data = day.isoformat()  # shown in the field
+        return day
 
 
 class MonthForm(QueryForm):
@@ -117,4 +122,5 @@ class MonthForm(QueryForm):
 
     def month_range(self, today: date) -> tuple[date, date]:
         first = parse_month(self.month.data) if self.month.data else today.replace(day=1)
+        self.month.data = f"{first:%Y-%m}"  # shown in the field
         return month_range(first)

@@ -24,6 +24,16 @@ def test_today_is_one_jst_day_at_both_ends(client, login, clock, make_order, wor
     assert "青木 一郎" in wider.text and "石井 花子" in wider.text
 
 
+def test_the_filter_fields_show_the_period_on_screen(client, login, clock, world):
+    clock.set_jst("2026-11-25 23:55")
+    login(world.shop_user.username)
+    page = client.get("/shop/orders")
+    assert 'name="date" type="date" value="2026-11-25"' in page.text
+    assert 'name="days_ago"' in page.text and 'value="0"' in page.text
+    sheet = client.get("/shop/sheet")
+    assert 'name="date" type="date" value="2026-11-25"' in sheet.text
+
+
 def test_totals_leave_out_cancelled_orders(client, login, clock, make_order, world):
     clock.set_jst("2026-11-25 09:00")
     make_order(world.staff[0], world.karaage, TOMORROW, quantity=2)
