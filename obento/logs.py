@@ -7,7 +7,7 @@ several gunicorn workers from rotating the same file under each other.
 
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from obento.calendar import TIMEZONE, local_today
@@ -50,6 +50,7 @@ def configure_logging(app) -> None:
     """Send the app's log and the order log to their daily files under LOG_DIR."""
     directory = Path(app.config["LOG_DIR"])
     directory.mkdir(parents=True, exist_ok=True)
+    remove_old_logs(directory, app.config["LOG_RETENTION_DAYS"], datetime.now(UTC))
 
     app_handler = DailyFileHandler(directory, APP_LOG)
     app_handler.setFormatter(LocalTimeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -69,6 +70,15 @@ def _replace_handler(logger: logging.Logger, handler: DailyFileHandler) -> None:
     for old in [h for h in logger.handlers if isinstance(h, DailyFileHandler)]:
         logger.removeHandler(old)
     logger.addHandler(handler)
+
+
+def remove_old_logs(directory: Path, keep_days: int, now: datetime) -> list[Path]:
+    """Delete the daily files older than `keep_days` JST days (at start-up); return them."""
+    oldest_kept = (local_today(now) - timedelta(days=keep_days)).isoformat()
+    removed = [path for _, day, path in log_files(directory) if day < oldest_kept]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
 
 
 def log_files(directory: Path) -> list[tuple[str, str, Path]]:

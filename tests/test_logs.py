@@ -68,3 +68,24 @@ def test_record_event_writes_the_event_and_the_order_line(app, make_user, make_o
         f"ORDER 注文完了 order_id={order.id} company={order.company_id} user={user.id} "
         f"shop={order.shop_id} menu={order.menu_id} qty=2 actor={user.id} note=テスト"
     ) in text
+
+
+def test_daily_files_older_than_the_retention_are_removed(tmp_path):
+    from obento.logs import remove_old_logs
+
+    for name in (
+        "app-2026-08-26.log",
+        "order-2026-08-27.log",
+        "app-2026-08-28.log",
+        "notes.txt",
+        "app-latest.log",
+    ):
+        (tmp_path / name).write_text("x")
+    # 2026-11-25 16:00 UTC is 2026-11-26 in Tokyo; 90 days before is 2026-08-28.
+    removed = remove_old_logs(tmp_path, 90, datetime(2026, 11, 25, 16, 0, tzinfo=UTC))
+    assert sorted(path.name for path in removed) == ["app-2026-08-26.log", "order-2026-08-27.log"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "app-2026-08-28.log",
+        "app-latest.log",
+        "notes.txt",
+    ]
