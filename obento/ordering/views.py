@@ -2,6 +2,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.attributes import set_committed_value
 
 from obento import calendar
 from obento.auth.decorators import role_required
@@ -71,7 +72,10 @@ def submit_order(user, actor, on_success: str = "注文を承りました。"):
         db.session.rollback()
         add_domain_error(form, error)
         return form, None, error.status
+    order_id = order.id
     db.session.commit()
+    # The redirect needs only the id: keep it loaded rather than reload the expired order.
+    set_committed_value(order, "id", order_id)
     flash(on_success, "success")
     return form, order, 303
 

@@ -6,9 +6,11 @@ index on live orders per person and day is the last line of defence when two req
 """
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import contains_eager
 
 from obento import calendar
 from obento.calendar import OrderPermission
@@ -30,7 +32,6 @@ from obento.models import (
 from obento.services import DomainError
 from obento.services.audit import record_event
 
-LIVE_ORDER_INDEX = "uq_orders_user_id_delivery_date_ordered"
 MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist (and must not reach SQL)
 
 
@@ -55,44 +56,53 @@ def place_order(
     """Order `quantity` x menu for `user` on `delivery_date`; `actor` orders on their behalf."""
     now = now or utcnow()
     actor = actor or user
-    if form_token:
-        already = _order_for_form_token(user, form_token)
-        if already is not None:
-            raise OrderExists(already, "このご注文はすでに承っています（二重送信を防ぎました）。")
-    _check_can_order(user)
+    facts = _placement_facts(user, delivery_date, menu_id, form_token)
+    if facts.token_order_id is not None:
+        raise OrderExists(
+            db.session.get(Order, facts.token_order_id),
+            "このご注文はすでに承っています（二重送信を防ぎました）。",
+        )
+    if facts.company_disabled is not False or not user.active:
+        raise DomainError("このアカウントでは現在ご注文いただけません。", status=403)
     check_quantity(quantity)
-    menu = orderable_menu(user, menu_id)
-    check_orderable(menu.shop, delivery_date, now)
-    existing = live_order(user, delivery_date)
-    if existing is not None:
-        raise OrderExists(existing, _exists_message(delivery_date))
-    order = Order(
-        user_id=user.id,
-        company_id=user.company_id,
-        shop_id=menu.shop_id,
-        menu_id=menu.id,
-        delivery_date=delivery_date,
-        quantity=quantity,
-        unit_price=menu.price,
-        status=OrderStatus.ORDERED,
-        placed_by_id=actor.id if actor.id != user.id else None,
-        created_at=now,
-        updated_at=now,
+    menu = _checked_menu(facts.menu, menu_id)
+    reason = calendar.unorderable_reason(
+        menu.shop, delivery_date, now, {delivery_date} if facts.closed else ()
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(order)
-            db.session.flush()
-    except IntegrityError as error:
-        if _constraint_name(error) != LIVE_ORDER_INDEX:
-            raise
-        # Another request (a double click) placed it a moment ago: answer with that one.
+    if reason:
+        raise DomainError(reason, field="delivery_date")
+    if facts.live_order_id is not None:
+        raise OrderExists(
+            db.session.get(Order, facts.live_order_id), _exists_message(delivery_date)
+        )
+    # One statement instead of SAVEPOINT, INSERT, RELEASE: a live order placed a moment ago
+    # by a racing request (a double click) makes the insert return nothing.
+    order = db.session.scalar(
+        pg_insert(Order)
+        .values(
+            user_id=user.id,
+            company_id=user.company_id,
+            shop_id=menu.shop_id,
+            menu_id=menu.id,
+            delivery_date=delivery_date,
+            quantity=quantity,
+            unit_price=menu.price,
+            status=OrderStatus.ORDERED,
+            placed_by_id=actor.id if actor.id != user.id else None,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(
+            index_elements=[Order.user_id, Order.delivery_date],
+            index_where=sa.text("status = 'ordered'"),
+        )
+        .returning(Order)
+    )
+    if order is None:
         existing = live_order(user, delivery_date)
         if existing is None:  # pragma: no cover (it was cancelled in between)
-            raise DomainError(
-                "ただいま混み合っています。もう一度お試しください。", status=409
-            ) from None
-        raise OrderExists(existing, _exists_message(delivery_date)) from None
+            raise DomainError("ただいま混み合っています。もう一度お試しください。", status=409)
+        raise OrderExists(existing, _exists_message(delivery_date))
     detail = {"delivery_date": delivery_date.isoformat(), "unit_price": menu.price}
     if order.placed_by_id:
         detail["on_behalf_of"] = user.id
@@ -181,25 +191,22 @@ def check_quantity(quantity) -> None:
         raise DomainError(f"数量は1〜{MAX_QUANTITY}の間で指定してください。", field="quantity")
 
 
-def check_orderable(shop: Shop, delivery_date: date, now: datetime) -> None:
-    """Refuse a delivery date the shop does not take orders for at `now`, saying why."""
-    reason = calendar.unorderable_reason(
-        shop, delivery_date, now, closed_days_of(shop, delivery_date, delivery_date)
-    )
-    if reason:
-        raise DomainError(reason, field="delivery_date")
-
-
 def orderable_menu(user: User, menu_id) -> Menu:
     """Return the active menu `menu_id` of an active shop serving the user's company."""
-    if not isinstance(menu_id, int) or not 1 <= menu_id <= MAX_ID:
+    menu = None
+    if _valid_id(menu_id):
+        menu = db.session.scalar(
+            sa.select(Menu)
+            .join(Shop, Shop.id == Menu.shop_id)
+            .join(company_shops, company_shops.c.shop_id == Shop.id)
+            .where(Menu.id == menu_id, company_shops.c.company_id == user.company_id)
+        )
+    return _checked_menu(menu, menu_id)
+
+
+def _checked_menu(menu: Menu | None, menu_id) -> Menu:
+    if not _valid_id(menu_id):
         raise DomainError("メニューを選んでください。", field="menu_id")
-    menu = db.session.scalar(
-        sa.select(Menu)
-        .join(Shop, Shop.id == Menu.shop_id)
-        .join(company_shops, company_shops.c.shop_id == Shop.id)
-        .where(Menu.id == menu_id, company_shops.c.company_id == user.company_id)
-    )
     if menu is None:
         raise DomainError("選ばれたメニューは見つかりません。", field="menu_id")
     if not menu.shop.active:
@@ -209,6 +216,10 @@ def orderable_menu(user: User, menu_id) -> Menu:
     if not menu.active:
         raise DomainError(f"「{menu.name}」は現在ご注文を受け付けていません。", field="menu_id")
     return menu
+
+
+def _valid_id(value) -> bool:
+    return isinstance(value, int) and 1 <= value <= MAX_ID
 
 
 def closed_days_of(shop: Shop, first: date, last: date) -> set[date]:
@@ -244,23 +255,69 @@ def find_order(order_id: int, *, user: User | None = None, company_id: int | Non
     return db.session.scalar(query)
 
 
-def _order_for_form_token(user: User, form_token: str) -> Order | None:
-    return db.session.scalar(
-        sa.select(Order)
-        .join(OrderEvent, OrderEvent.order_id == Order.id)
+class _PlacementFacts(NamedTuple):
+    token_order_id: int | None
+    company_disabled: bool | None
+    menu: Menu | None
+    closed: bool
+    live_order_id: int | None
+
+
+def _placement_facts(
+    user: User, delivery_date: date, menu_id, form_token: str | None
+) -> _PlacementFacts:
+    """Everything an order placement checks, in one round trip: the order an earlier
+    submission of the same form created, the company, the menu with its shop (when it serves
+    the user's company), whether the shop is closed that day, and the live order that day."""
+    token_order = sa.null()
+    if form_token:
+        token_order = (
+            sa.select(Order.id)
+            .join(OrderEvent, OrderEvent.order_id == Order.id)
+            .where(
+                Order.user_id == user.id,
+                OrderEvent.action == OrderAction.PLACED,
+                OrderEvent.detail["form_token"].astext == form_token,
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+    company_disabled = (
+        sa.select(Company.disabled).where(Company.id == user.company_id).scalar_subquery()
+    )
+    closed = sa.exists().where(
+        ShopClosedDay.shop_id == Menu.shop_id, ShopClosedDay.day == delivery_date
+    )
+    live = (
+        sa.select(Order.id)
         .where(
             Order.user_id == user.id,
-            OrderEvent.action == OrderAction.PLACED,
-            OrderEvent.detail["form_token"].astext == form_token,
+            Order.delivery_date == delivery_date,
+            Order.status == OrderStatus.ORDERED,
         )
-        .limit(1)
+        .scalar_subquery()
     )
-
-
-def _check_can_order(user: User) -> None:
-    company = db.session.get(Company, user.company_id) if user.company_id else None
-    if company is None or company.disabled or not user.active:
-        raise DomainError("このアカウントでは現在ご注文いただけません。", status=403)
+    served = sa.exists().where(
+        company_shops.c.shop_id == Menu.shop_id, company_shops.c.company_id == user.company_id
+    )
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    menu_matches = sa.and_(Menu.id == menu_id, served) if _valid_id(menu_id) else sa.false()
+    row = db.session.execute(
+        sa.select(
+            token_order.label("token_order_id"),
+            company_disabled.label("company_disabled"),
+            Menu,
+            closed.label("closed"),
+            live.label("live_order_id"),
+        )
+        .select_from(one)
+        .outerjoin(Menu, menu_matches)
+        .outerjoin(Shop, Shop.id == Menu.shop_id)
+        .options(contains_eager(Menu.shop))
+    ).one()
+    return _PlacementFacts(
+        row.token_order_id, row.company_disabled, row.Menu, bool(row.closed), row.live_order_id
+    )
 
 
 def _check_live(order: Order) -> None:
@@ -273,8 +330,3 @@ def _exists_message(delivery_date: date) -> str:
         f"{calendar.format_date(delivery_date)}はすでにご注文があります。"
         "内容の変更はこのページから行えます。"
     )
-
-
-def _constraint_name(error: IntegrityError) -> str | None:
-    diag = getattr(error.orig, "diag", None)
-    return getattr(diag, "constraint_name", None)

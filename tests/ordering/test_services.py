@@ -13,16 +13,22 @@ from tests.ordering.conftest import order_count
 
 
 def test_the_unique_index_answers_with_the_existing_order(world, make_order, monkeypatch):
-    """When the look-up misses a concurrent order, the savepoint catches the index violation."""
+    """When the look-up misses a concurrent order, the insert's ON CONFLICT on the partial
+    unique index inserts nothing and the existing order is the answer."""
     existing = make_order(world.staff, world.karaage, delivery_date=date(2026, 11, 26))
+    real_facts = order_service._placement_facts
     real_lookup = order_service.live_order
     calls = []
 
-    def stale_first_lookup(user, day):
-        calls.append(day)
-        return None if len(calls) == 1 else real_lookup(user, day)
+    def stale_facts(*args):
+        return real_facts(*args)._replace(live_order_id=None)  # the concurrent order unseen
 
-    monkeypatch.setattr(order_service, "live_order", stale_first_lookup)
+    def counted_lookup(user, day):
+        calls.append(day)
+        return real_lookup(user, day)
+
+    monkeypatch.setattr(order_service, "_placement_facts", stale_facts)
+    monkeypatch.setattr(order_service, "live_order", counted_lookup)
     with pytest.raises(order_service.OrderExists) as raised:
         order_service.place_order(
             world.staff,
@@ -32,8 +38,8 @@ def test_the_unique_index_answers_with_the_existing_order(world, make_order, mon
             now=jst("2026-11-24 09:00"),
         )
     assert raised.value.order.id == existing.id
-    assert len(calls) == 2
-    # The session is still usable: the failed INSERT was rolled back to its savepoint.
+    assert calls == [date(2026, 11, 26)]
+    # The session is still usable: nothing was inserted and no statement failed.
     assert order_count(user_id=world.staff.id) == 1
     db.session.commit()
 
