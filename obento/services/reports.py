@@ -123,7 +123,10 @@ def group_orders(
     """Group already sorted orders by `key` (keeping their order), then each group by `then`."""
     groups: dict[object, OrderGroup] = {}
     for order in orders:
-        group = groups.setdefault(key(order), OrderGroup(key(order)))
+        group_key = key(order)
+        group = groups.get(group_key)
+        if group is None:
+            group = groups[group_key] = OrderGroup(group_key)
         group.orders.append(order)
         group.tally.add(order)
     if then:
