@@ -9,12 +9,64 @@ never in counts or amounts; their cancel fees count in billing only.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
 
 from obento.extensions import db
 from obento.models import Company, Menu, Order, OrderStatus, Shop, User
+
+
+# The lists read plain rows, not ORM objects: a day list of 300 orders would otherwise build
+# five mapped objects per order, which cost more than the page's SQL and its rendering.
+class CompanyRef(NamedTuple):
+    id: int
+    name: str
+    address: str | None
+    tel: str | None
+
+
+class ShopRef(NamedTuple):
+    id: int
+    name: str
+
+
+class UserRef(NamedTuple):
+    id: int
+    name: str
+    employee_code: str | None
+
+
+class MenuRef(NamedTuple):
+    id: int
+    name: str
+    sort_order: int
+
+
+@dataclass(slots=True)
+class OrderRow:
+    """The columns of an order the lists, sheets and CSV files show."""
+
+    id: int
+    delivery_date: date
+    status: OrderStatus
+    quantity: int
+    unit_price: int
+    cancel_fee: int
+    checked: bool
+    menu_id: int
+    user_id: int
+    placed_by_id: int | None
+    company: CompanyRef
+    shop: ShopRef
+    user: UserRef
+    menu: MenuRef
+    is_cancelled: bool
+
+    @property
+    def amount(self) -> int:
+        """What the order costs: the price of the lunches, or the fee once cancelled."""
+        return self.cancel_fee if self.is_cancelled else self.unit_price * self.quantity
 
 
 @dataclass
@@ -24,7 +76,7 @@ class Tally:
     lunches: int = 0
     amount: int = 0
 
-    def add(self, order: Order) -> None:
+    def add(self, order: OrderRow) -> None:
         if not order.is_cancelled:
             self.lunches += order.quantity
             self.amount += order.unit_price * order.quantity
@@ -42,12 +94,12 @@ class OrderGroup:
     """Orders sharing a key (a day, a company, a shop or an employee) and their totals."""
 
     key: object
-    orders: list[Order] = field(default_factory=list)
+    orders: list[OrderRow] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
     subgroups: list["OrderGroup"] = field(default_factory=list)
 
     @property
-    def live_orders(self) -> list[Order]:
+    def live_orders(self) -> list[OrderRow]:
         return [order for order in self.orders if not order.is_cancelled]
 
     @property
@@ -64,12 +116,17 @@ class OrderGroup:
 
 
 def group_orders(
-    orders: Iterable[Order], key: Callable[[Order], object], *then: Callable[[Order], object]
+    orders: Iterable[OrderRow],
+    key: Callable[[OrderRow], object],
+    *then: Callable[[OrderRow], object],
 ) -> list[OrderGroup]:
     """Group already sorted orders by `key` (keeping their order), then each group by `then`."""
     groups: dict[object, OrderGroup] = {}
     for order in orders:
-        group = groups.setdefault(key(order), OrderGroup(key(order)))
+        group_key = key(order)
+        group = groups.get(group_key)
+        if group is None:
+            group = groups[group_key] = OrderGroup(group_key)
         group.orders.append(order)
         group.tally.add(order)
     if then:
@@ -78,7 +135,7 @@ def group_orders(
     return list(groups.values())
 
 
-def menu_lines(orders: Iterable[Order]) -> list[MenuLine]:
+def menu_lines(orders: Iterable[OrderRow]) -> list[MenuLine]:
     """Count the live orders per menu and unit price, in the shop's menu order."""
     lines: dict[tuple[int, int], MenuLine] = {}
     sort_keys: dict[tuple[int, int], tuple] = {}
@@ -92,20 +149,65 @@ def menu_lines(orders: Iterable[Order]) -> list[MenuLine]:
     return [lines[key] for key in sorted(lines, key=sort_keys.__getitem__)]
 
 
+_ORDER_COLUMNS = (
+    Order.id,
+    Order.delivery_date,
+    Order.status,
+    Order.quantity,
+    Order.unit_price,
+    Order.cancel_fee,
+    Order.checked,
+    Order.menu_id,
+    Order.user_id,
+    Order.placed_by_id,
+    Company.id,
+    Company.name,
+    Company.address,
+    Company.tel,
+    Shop.id,
+    Shop.name,
+    User.id,
+    User.name,
+    User.employee_code,
+    Menu.id,
+    Menu.name,
+    Menu.sort_order,
+)
+
+
 def _orders_query(*conditions) -> sa.Select:
     return (
-        sa.select(Order)
-        .join(Order.company)
-        .join(Order.shop)
-        .join(Order.user)
-        .options(
-            contains_eager(Order.company),
-            contains_eager(Order.shop),
-            contains_eager(Order.user),
-            joinedload(Order.menu),
-        )
+        sa.select(*_ORDER_COLUMNS)
+        .join(Company, Order.company_id == Company.id)
+        .join(Shop, Order.shop_id == Shop.id)
+        .join(User, Order.user_id == User.id)
+        .join(Menu, Order.menu_id == Menu.id)
         .where(*conditions)
     )
+
+
+def _order_rows(query: sa.Select) -> list[OrderRow]:
+    """Run an `_orders_query` and return its rows; rows of one company (user...) share a ref."""
+    refs: dict[tuple[type, int], tuple] = {}
+
+    def ref(ref_type: type, *values) -> tuple:
+        key = (ref_type, values[0])
+        if key not in refs:
+            refs[key] = ref_type(*values)
+        return refs[key]
+
+    cancelled = OrderStatus.CANCELLED
+    return [
+        OrderRow(
+            *values[:10],
+            company=ref(CompanyRef, *values[10:14]),
+            shop=ref(ShopRef, *values[14:16]),
+            user=ref(UserRef, *values[16:19]),
+            menu=ref(MenuRef, *values[19:22]),
+            is_cancelled=values[2] == cancelled,
+        )
+        for values in db.session.execute(query)
+    ]
 
 
 def shop_orders(
@@ -115,21 +217,21 @@ def shop_orders(
     conditions = [Order.shop_id == shop.id, Order.delivery_date.between(first, last)]
     if not include_cancelled:
         conditions.append(Order.status == OrderStatus.ORDERED)
-    orders = db.session.scalars(
+    orders = _order_rows(
         _orders_query(*conditions).order_by(
             Order.delivery_date, Company.name, User.employee_code, User.name, Order.id
         )
-    ).all()
+    )
     return group_orders(orders, lambda order: order.delivery_date, lambda order: order.company)
 
 
 def company_orders(company: Company, first: date, last: date) -> list[OrderGroup]:
     """Return the company's orders from `first` to `last`, by shop, then employee."""
-    orders = db.session.scalars(
+    orders = _order_rows(
         _orders_query(
             Order.company_id == company.id, Order.delivery_date.between(first, last)
         ).order_by(Shop.name, User.employee_code, User.name, Order.delivery_date, Order.id)
-    ).all()
+    )
     return group_orders(orders, lambda order: order.shop, lambda order: order.user)
 
 
@@ -203,7 +305,7 @@ def fax_sheet(company: Company, shop: Shop, delivery_date: date) -> FaxSheet:
 class BillingLine:
     """One employee's (or shop's) month: lunches, their price, cancel fees, the sum owed."""
 
-    subject: User | Shop | None
+    subject: UserRef | Shop | None
     lunches: int = 0
     amount: int = 0
     cancellations: int = 0
@@ -242,7 +344,7 @@ def monthly_billing(company: Company, first: date, last: date) -> Billing:
     )
     in_month = (Order.company_id == company.id, Order.delivery_date.between(first, last))
     employees = db.session.execute(
-        sa.select(User, *sums)
+        sa.select(User.id, User.name, User.employee_code, *sums)
         .join(Order, Order.user_id == User.id)
         .where(*in_month)
         .group_by(User.id)
@@ -256,6 +358,6 @@ def monthly_billing(company: Company, first: date, last: date) -> Billing:
         .order_by(Shop.name)
     ).all()
     return Billing(
-        employees=[BillingLine(*row) for row in employees],
+        employees=[BillingLine(UserRef(*row[:3]), *row[3:]) for row in employees],
         shops=[BillingLine(*row) for row in shops],
     )

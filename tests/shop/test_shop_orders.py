@@ -145,3 +145,25 @@ def test_asking_for_another_shop_is_logged(app, client, login, world):
     assert client.get(f"/shop/orders.csv?shop={world.other_shop.id}").status_code == 403
     expected = f"forbidden path=/shop/orders.csv user={world.shop_user.username} address=127.0.0.1"
     assert expected in _app_log(app)
+
+
+def test_names_in_the_rows_are_escaped(
+    client, login, clock, make_user, make_menu, make_order, world
+):
+    # The rows write their numbers unescaped for speed; every text in them must still be escaped.
+    clock.set_jst("2026-11-25 09:00")
+    employee = make_user(company=world.sakura, name="<b>太郎</b>", employee_code="<i>9</i>")
+    menu = make_menu(shop=world.shop, name="<u>特製</u>弁当", price=800)
+    make_order(employee, menu, TOMORROW)
+    make_order(employee, world.karaage, TOMORROW, status=OrderStatus.CANCELLED, cancel_fee=100)
+    manager = make_user(role=Role.MANAGER, company=world.sakura)
+    login(world.shop_user.username)
+    text = client.get("/shop/orders?date=2026-11-26").text
+    assert "<b>" not in text and "<u>" not in text
+    assert "&lt;b&gt;太郎&lt;/b&gt;</label>" in text  # the live row
+    assert "<s>&lt;b&gt;太郎&lt;/b&gt;</s>" in text  # the cancelled row
+    assert "<td>&lt;u&gt;特製&lt;/u&gt;弁当</td>" in text
+    login(manager.username)
+    text = client.get("/company/billing?month=2026-11").text
+    assert "<b>" not in text and "<i>" not in text
+    assert "<td>&lt;i&gt;9&lt;/i&gt;</td><td>&lt;b&gt;太郎&lt;/b&gt;</td>" in text
