@@ -49,16 +49,13 @@ class NumberField(IntegerField):
 
 
 class _TextValueField(StringField):
-    """A value typed as text: `parse` it, `render` it back, `message` when it will not parse."""
+    """A value typed as text: `parse` it, `render` it back, `message` when it will not parse.
+
+    Subclasses define `parse(text)` and `render(value)`.
+    """
 
     value_type: type
     message: str
-
-    def parse(self, text: str):
-        raise NotImplementedError
-
-    def render(self, value) -> str:
-        raise NotImplementedError
 
     def _value(self):
         if self.raw_data:
