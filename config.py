@@ -74,7 +74,6 @@ class Config:
     @property
     def SQLALCHEMY_ENGINE_OPTIONS(self) -> dict:  # noqa: N802 (Flask config key)
         return {
-            "pool_pre_ping": True,
             "pool_size": self.DB_POOL_SIZE,
             "pool_timeout": self.DB_POOL_TIMEOUT,
             "pool_recycle": 1800,

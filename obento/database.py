@@ -1,12 +1,57 @@
 """Connecting to PostgreSQL: bounded time, a few retries, then give up cleanly."""
 
 import contextlib
+import select
 import time
 
 import psycopg
 import sqlalchemy as sa
+from flask import has_request_context, request
 
 from obento.extensions import db
+
+# Requests that only read: each statement runs on its own (autocommit), with no BEGIN and
+# ROLLBACK round trips around them. At READ COMMITTED every statement takes its own snapshot
+# anyway, so the page sees exactly what it saw inside a transaction.
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
+def read_without_transaction(orm_execute_state) -> None:
+    """Give a GET or HEAD request's session an autocommit connection when it first needs one.
+
+    Lazily, so a page that needs no database (the login form) works while it is down. Tests
+    bind their session to a connection inside their own transaction: that one is left be.
+    """
+    session = orm_execute_state.session
+    if (
+        not session.in_transaction()
+        and has_request_context()
+        and request.method in READ_METHODS
+        and isinstance(session.get_bind(), sa.Engine)
+    ):
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def server_closed(dbapi_connection) -> bool:
+    """Whether the server spoke on an idle pooled connection: it only does so to close it
+    (restart, admin shutdown, idle timeout). One poll() instead of a round trip per request."""
+    if dbapi_connection.closed:
+        return True
+    try:
+        fd = dbapi_connection.pgconn.socket
+    except psycopg.OperationalError:
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
+def check_pooled_connection(dbapi_connection, connection_record, connection_proxy) -> None:
+    """Pool checkout hook: hand out no connection the server has closed. DisconnectionError
+    makes the pool discard it and connect afresh (through connect_with_retries)."""
+    if server_closed(dbapi_connection):
+        raise sa.exc.DisconnectionError("the server closed this pooled connection")
 
 
 def mark_lost_connections(context) -> None:
@@ -26,7 +71,7 @@ def configure_database(app) -> None:
     """Retry new connections a few times with back-off before the request fails with 503.
 
     Each attempt is bounded by connect_timeout (engine options in config.py); a stale pooled
-    connection is detected by pool_pre_ping and replaced through this same path.
+    connection is detected by check_pooled_connection and replaced through this same path.
     """
     retries = max(1, app.config["DB_CONNECT_RETRIES"])
     backoff = app.config["DB_RETRY_BACKOFF"]
@@ -46,11 +91,12 @@ def configure_database(app) -> None:
     with app.app_context():
         sa.event.listen(db.engine, "do_connect", connect_with_retries)
         sa.event.listen(db.engine, "handle_error", mark_lost_connections)
+        sa.event.listen(db.engine.pool, "checkout", check_pooled_connection)
 
     # Registered after Flask-SQLAlchemy's teardown, so it runs first (teardowns run in
     # reverse): a connection the server closed after the page's work was done (a restart)
     # must not turn the finished response into a 500. The dead connection is discarded and
-    # pool_pre_ping keeps it from being handed out again.
+    # check_pooled_connection keeps it from being handed out again.
     @app.teardown_appcontext
     def remove_session(exception=None):
         if not db.session.registry.has():
