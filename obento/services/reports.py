@@ -186,8 +186,8 @@ def _orders_query(*conditions) -> sa.Select:
     )
 
 
-def _order_rows(query: sa.Select) -> list[OrderRow]:
-    """Run an `_orders_query` and return its rows; rows of one company (user...) share a ref."""
+def _order_rows(rows: Iterable[sa.Row]) -> list[OrderRow]:
+    """Make OrderRows of `_orders_query` results; rows of one company (user...) share a ref."""
     refs: dict[tuple[type, int], tuple] = {}
 
     def ref(ref_type: type, *values) -> tuple:
@@ -206,31 +206,71 @@ def _order_rows(query: sa.Select) -> list[OrderRow]:
             menu=ref(MenuRef, *values[19:22]),
             is_cancelled=values[2] == cancelled,
         )
-        for values in db.session.execute(query)
+        for values in rows
     ]
+
+
+def _shop_conditions(shop: Shop, first: date, last: date, include_cancelled: bool) -> list:
+    conditions = [Order.shop_id == shop.id, Order.delivery_date.between(first, last)]
+    if not include_cancelled:
+        conditions.append(Order.status == OrderStatus.ORDERED)
+    return conditions
+
+
+def _digest(*conditions) -> sa.Select:
+    """A digest of every column `_order_rows` reads, of every order matching `conditions`:
+    the count and the sum of the rows' 64-bit hashes (hashed by PostgreSQL without turning
+    them into text). Equal digests mean identical rows; NULL sum when there are none."""
+    row_hash = sa.func.hash_record_extended(sa.tuple_(*_ORDER_COLUMNS), 0)
+    total = sa.func.sum(sa.cast(row_hash, sa.Numeric))
+    return _orders_query(*conditions).with_only_columns(sa.func.concat(sa.func.count(), ":", total))
+
+
+def _shop_query(conditions: list) -> sa.Select:
+    return _orders_query(*conditions).order_by(
+        Order.delivery_date, Company.name, User.employee_code, User.name, Order.id
+    )
+
+
+def _by_day_and_company(rows: Iterable[sa.Row]) -> list[OrderGroup]:
+    return group_orders(
+        _order_rows(rows), lambda order: order.delivery_date, lambda order: order.company
+    )
 
 
 def shop_orders(
     shop: Shop, first: date, last: date, *, include_cancelled: bool = True
 ) -> list[OrderGroup]:
     """Return the shop's orders for delivery from `first` to `last`, by day, then company."""
-    conditions = [Order.shop_id == shop.id, Order.delivery_date.between(first, last)]
-    if not include_cancelled:
-        conditions.append(Order.status == OrderStatus.ORDERED)
-    orders = _order_rows(
-        _orders_query(*conditions).order_by(
-            Order.delivery_date, Company.name, User.employee_code, User.name, Order.id
-        )
-    )
-    return group_orders(orders, lambda order: order.delivery_date, lambda order: order.company)
+    conditions = _shop_conditions(shop, first, last, include_cancelled)
+    return _by_day_and_company(db.session.execute(_shop_query(conditions)))
+
+
+def shop_orders_digest(shop: Shop, first: date, last: date) -> str | None:
+    """Return the digest of what `shop_orders(shop, first, last)` returns, without the rows."""
+    return db.session.scalar(_digest(*_shop_conditions(shop, first, last, True)))
+
+
+def shop_orders_with_digest(
+    shop: Shop, first: date, last: date
+) -> tuple[str | None, list[OrderGroup]]:
+    """Return `shop_orders(shop, first, last)` and the digest of its rows, read in the same
+    statement (one snapshot), so the digest describes exactly these rows."""
+    conditions = _shop_conditions(shop, first, last, True)
+    rows = db.session.execute(
+        _shop_query(conditions).add_columns(_digest(*conditions).scalar_subquery().correlate(None))
+    ).all()
+    return (rows[0][-1] if rows else None), _by_day_and_company(rows)
 
 
 def company_orders(company: Company, first: date, last: date) -> list[OrderGroup]:
     """Return the company's orders from `first` to `last`, by shop, then employee."""
     orders = _order_rows(
-        _orders_query(
-            Order.company_id == company.id, Order.delivery_date.between(first, last)
-        ).order_by(Shop.name, User.employee_code, User.name, Order.delivery_date, Order.id)
+        db.session.execute(
+            _orders_query(
+                Order.company_id == company.id, Order.delivery_date.between(first, last)
+            ).order_by(Shop.name, User.employee_code, User.name, Order.delivery_date, Order.id)
+        )
     )
     return group_orders(orders, lambda order: order.shop, lambda order: order.user)
 

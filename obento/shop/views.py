@@ -1,9 +1,11 @@
 """The shop's pages: orders of a period, the check mark, CSV and the delivery sheet."""
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from obento.auth.decorators import role_required
@@ -13,6 +15,7 @@ from obento.csvutil import csv_response, excel_text, safe_cell
 from obento.errors import refuse
 from obento.extensions import db
 from obento.filter_forms import DateForm, PeriodForm
+from obento.fragment_cache import FragmentCache
 from obento.models import Role, Shop
 from obento.services import DomainError, reports
 from obento.services.order_checks import check_orders
@@ -20,6 +23,51 @@ from obento.shop import bp
 from obento.shop.forms import CheckForm
 
 STATUS_LABELS = {"ordered": "注文", "cancelled": "取消"}
+
+# Rendered order rows of the day list, per worker (see obento/fragment_cache.py).
+LISTINGS = FragmentCache(max_bytes=8 * 2**20, max_item_bytes=2 * 2**20)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the day list shows of its orders, rendered: the same for every viewer."""
+
+    rows: str  # Markup: the day blocks with their check boxes
+    unchecked: str  # Markup: hidden inputs of the live orders not checked yet
+    unchecked_count: int
+    live: bool
+    tally: reports.Tally
+    checked: int
+    remaining: int
+    menu_lines: list[reports.MenuLine] | None  # over several days only
+
+
+def listing(shop: Shop, first: date, last: date, with_shop: bool) -> Listing:
+    """Return the rendered orders of the shop's day list, from the cache while they are
+    unchanged (the digest of their columns, read from PostgreSQL, is part of the key)."""
+
+    def build():
+        digest, days = reports.shop_orders_with_digest(shop, first, last)
+        whole = reports.total(days)
+        live = whole.live_orders
+        unchecked = [order for order in live if not order.checked]
+        macro = get_template_attribute("shop/_order_rows.html", "order_rows")
+        inputs = get_template_attribute("shop/_order_rows.html", "unchecked_inputs")
+        built = Listing(
+            rows=macro(days, first, last, shop, with_shop, bool(live)),
+            unchecked=inputs(unchecked),
+            unchecked_count=len(unchecked),
+            live=bool(live),
+            tally=whole.tally,
+            checked=whole.checked,
+            remaining=whole.remaining,
+            menu_lines=whole.menu_lines if len(days) > 1 else None,
+        )
+        size = 2 * (len(built.rows) + len(built.unchecked))  # about; most text is Japanese
+        return (shop.id, first, last, with_shop, digest), built, size
+
+    key = (shop.id, first, last, with_shop, reports.shop_orders_digest(shop, first, last))
+    return LISTINGS.get_or_build(key, build)
 
 
 def current_shop() -> Shop:
@@ -68,14 +116,12 @@ def render_list(shop: Shop, form: PeriodForm, check_form: CheckForm | None = Non
     if form.errors:
         return render_template("shop/orders.html", **context), 400
     first, last = form.period(today)
-    days = reports.shop_orders(shop, first, last)
     return render_template(
         "shop/orders.html",
         **context,
         first=first,
         last=last,
-        days=days,
-        whole=reports.total(days),
+        listing=listing(shop, first, last, with_shop=bool(context["shops"])),
         chart=reports.daily_lunches(shop, last),
     ), status
 
