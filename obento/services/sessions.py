@@ -14,6 +14,19 @@ from obento.models import User, UserSession
 # last_seen_at is refreshed at most this often, so reading a page rarely writes.
 _TOUCH_INTERVAL = timedelta(minutes=5)
 
+# Run on every request of a logged-in user: built once, its values bound per call.
+_LIVE_LOGIN = (
+    sa.select(User, UserSession)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        User.id == sa.bindparam("user_id"),
+        User.active,
+        UserSession.token_hash == sa.bindparam("token_hash"),
+        UserSession.created_at > sa.bindparam("created_after"),
+        UserSession.last_seen_at > sa.bindparam("seen_after"),
+    )
+)
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -51,15 +64,13 @@ def user_for_session(user_id: str, token: str | None) -> User | None:
     now = utcnow()
     config = current_app.config
     row = db.session.execute(
-        sa.select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == int(user_id),
-            User.active,
-            UserSession.token_hash == _hash(token),
-            UserSession.created_at > now - config["SESSION_ABSOLUTE_TIMEOUT"],
-            UserSession.last_seen_at > now - config["SESSION_IDLE_TIMEOUT"],
-        )
+        _LIVE_LOGIN,
+        {
+            "user_id": int(user_id),
+            "token_hash": _hash(token),
+            "created_after": now - config["SESSION_ABSOLUTE_TIMEOUT"],
+            "seen_after": now - config["SESSION_IDLE_TIMEOUT"],
+        },
     ).first()
     if row is None:
         return None
