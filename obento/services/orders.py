@@ -75,28 +75,19 @@ def place_order(
         raise OrderExists(
             db.session.get(Order, facts.live_order_id), _exists_message(delivery_date)
         )
-    # One statement instead of SAVEPOINT, INSERT, RELEASE: a live order placed a moment ago
-    # by a racing request (a double click) makes the insert return nothing.
     order = db.session.scalar(
-        pg_insert(Order)
-        .values(
-            user_id=user.id,
-            company_id=user.company_id,
-            shop_id=menu.shop_id,
-            menu_id=menu.id,
-            delivery_date=delivery_date,
-            quantity=quantity,
-            unit_price=menu.price,
-            status=OrderStatus.ORDERED,
-            placed_by_id=actor.id if actor.id != user.id else None,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(
-            index_elements=[Order.user_id, Order.delivery_date],
-            index_where=sa.text("status = 'ordered'"),
-        )
-        .returning(Order)
+        _INSERT_ORDER,
+        {
+            "user_id": user.id,
+            "company_id": user.company_id,
+            "shop_id": menu.shop_id,
+            "menu_id": menu.id,
+            "delivery_date": delivery_date,
+            "quantity": quantity,
+            "unit_price": menu.price,
+            "placed_by_id": actor.id if actor.id != user.id else None,
+            "now": now,
+        },
     )
     if order is None:
         existing = live_order(user, delivery_date)
@@ -112,6 +103,31 @@ def place_order(
         event.detail = {**detail, "form_token": form_token}
     db.session.flush()
     return order
+
+
+# One statement instead of SAVEPOINT, INSERT, RELEASE: a live order placed a moment ago by a
+# racing request (a double click) makes the insert return nothing. Built once, like the look-up.
+_INSERT_ORDER = (
+    pg_insert(Order)
+    .values(
+        user_id=sa.bindparam("user_id"),
+        company_id=sa.bindparam("company_id"),
+        shop_id=sa.bindparam("shop_id"),
+        menu_id=sa.bindparam("menu_id"),
+        delivery_date=sa.bindparam("delivery_date"),
+        quantity=sa.bindparam("quantity"),
+        unit_price=sa.bindparam("unit_price"),
+        status=OrderStatus.ORDERED,
+        placed_by_id=sa.bindparam("placed_by_id"),
+        created_at=sa.bindparam("now"),
+        updated_at=sa.bindparam("now"),
+    )
+    .on_conflict_do_nothing(
+        index_elements=[Order.user_id, Order.delivery_date],
+        index_where=sa.text("status = 'ordered'"),
+    )
+    .returning(Order)
+)
 
 
 def change_order(
@@ -263,46 +279,43 @@ class _PlacementFacts(NamedTuple):
     live_order_id: int | None
 
 
-def _placement_facts(
-    user: User, delivery_date: date, menu_id, form_token: str | None
-) -> _PlacementFacts:
-    """Everything an order placement checks, in one round trip: the order an earlier
-    submission of the same form created, the company, the menu with its shop (when it serves
-    the user's company), whether the shop is closed that day, and the live order that day."""
-    token_order = sa.null()
-    if form_token:
-        token_order = (
-            sa.select(Order.id)
-            .join(OrderEvent, OrderEvent.order_id == Order.id)
-            .where(
-                Order.user_id == user.id,
-                OrderEvent.action == OrderAction.PLACED,
-                OrderEvent.detail["form_token"].astext == form_token,
-            )
-            .limit(1)
-            .scalar_subquery()
+def _placement_facts_query() -> sa.Select:
+    """The one round trip of an order placement, built once: the order an earlier submission
+    of the same form created, the company, the menu with its shop (when it serves the user's
+    company), whether the shop is closed that day, and the live order that day."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    company_id = sa.bindparam("company_id", type_=sa.Integer)
+    delivery_date = sa.bindparam("delivery_date", type_=sa.Date)
+    token_order = (
+        sa.select(Order.id)
+        .join(OrderEvent, OrderEvent.order_id == Order.id)
+        .where(
+            Order.user_id == user_id,
+            OrderEvent.action == OrderAction.PLACED,
+            OrderEvent.detail["form_token"].astext == sa.bindparam("form_token", type_=sa.Text),
         )
-    company_disabled = (
-        sa.select(Company.disabled).where(Company.id == user.company_id).scalar_subquery()
+        .limit(1)
+        .scalar_subquery()
     )
+    company_disabled = sa.select(Company.disabled).where(Company.id == company_id).scalar_subquery()
     closed = sa.exists().where(
         ShopClosedDay.shop_id == Menu.shop_id, ShopClosedDay.day == delivery_date
     )
     live = (
         sa.select(Order.id)
         .where(
-            Order.user_id == user.id,
+            Order.user_id == user_id,
             Order.delivery_date == delivery_date,
             Order.status == OrderStatus.ORDERED,
         )
         .scalar_subquery()
     )
     served = sa.exists().where(
-        company_shops.c.shop_id == Menu.shop_id, company_shops.c.company_id == user.company_id
+        company_shops.c.shop_id == Menu.shop_id, company_shops.c.company_id == company_id
     )
     one = sa.select(sa.literal(1).label("one")).subquery()
-    menu_matches = sa.and_(Menu.id == menu_id, served) if _valid_id(menu_id) else sa.false()
-    row = db.session.execute(
+    menu_id = sa.bindparam("menu_id", type_=sa.Integer)
+    return (
         sa.select(
             token_order.label("token_order_id"),
             company_disabled.label("company_disabled"),
@@ -311,9 +324,31 @@ def _placement_facts(
             live.label("live_order_id"),
         )
         .select_from(one)
-        .outerjoin(Menu, menu_matches)
+        .outerjoin(Menu, sa.and_(Menu.id == menu_id, served))
         .outerjoin(Shop, Shop.id == Menu.shop_id)
         .options(contains_eager(Menu.shop))
+    )
+
+
+_PLACEMENT_FACTS = _placement_facts_query()
+
+
+def _placement_facts(
+    user: User, delivery_date: date, menu_id, form_token: str | None
+) -> _PlacementFacts:
+    """Everything an order placement checks, in one round trip (see _placement_facts_query).
+
+    A missing form token or an invalid menu id is sent as NULL, which matches nothing.
+    """
+    row = db.session.execute(
+        _PLACEMENT_FACTS,
+        {
+            "user_id": user.id,
+            "company_id": user.company_id,
+            "delivery_date": delivery_date,
+            "menu_id": menu_id if _valid_id(menu_id) else None,
+            "form_token": form_token or None,
+        },
     ).one()
     return _PlacementFacts(
         row.token_order_id, row.company_disabled, row.Menu, bool(row.closed), row.live_order_id
