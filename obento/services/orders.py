@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from obento import calendar
 from obento.calendar import OrderPermission
@@ -30,7 +30,7 @@ from obento.models import (
     company_shops,
 )
 from obento.services import DomainError
-from obento.services.audit import record_event
+from obento.services.audit import log_event, record_event
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist (and must not reach SQL)
 
@@ -75,8 +75,12 @@ def place_order(
         raise OrderExists(
             db.session.get(Order, facts.live_order_id), _exists_message(delivery_date)
         )
+    placed_by = actor if actor.id != user.id else None
+    detail = {"delivery_date": delivery_date.isoformat(), "unit_price": menu.price}
+    if placed_by:
+        detail["on_behalf_of"] = user.id
     order = db.session.scalar(
-        _INSERT_ORDER,
+        _PLACE_ORDER,
         {
             "user_id": user.id,
             "company_id": user.company_id,
@@ -85,8 +89,13 @@ def place_order(
             "delivery_date": delivery_date,
             "quantity": quantity,
             "unit_price": menu.price,
-            "placed_by_id": actor.id if actor.id != user.id else None,
+            "placed_by_id": placed_by.id if placed_by else None,
             "now": now,
+            "actor_id": actor.id,
+            "at": utcnow(),
+            # The form token is kept out of the log line: it only serves to recognise a
+            # resubmitted form.
+            "detail": {**detail, "form_token": form_token} if form_token else detail,
         },
     )
     if order is None:
@@ -94,40 +103,58 @@ def place_order(
         if existing is None:  # pragma: no cover (it was cancelled in between)
             raise DomainError("ただいま混み合っています。もう一度お試しください。", status=409)
         raise OrderExists(existing, _exists_message(delivery_date))
-    detail = {"delivery_date": delivery_date.isoformat(), "unit_price": menu.price}
-    if order.placed_by_id:
-        detail["on_behalf_of"] = user.id
-    event = record_event(order, actor, OrderAction.PLACED, **detail)
-    if form_token:
-        # Kept out of the log line: it only serves to recognise a resubmitted form.
-        event.detail = {**detail, "form_token": form_token}
-    db.session.flush()
+    log_event(order, actor, OrderAction.PLACED, detail)
     return order
 
 
-# One statement instead of SAVEPOINT, INSERT, RELEASE: a live order placed a moment ago by a
-# racing request (a double click) makes the insert return nothing. Built once, like the look-up.
-_INSERT_ORDER = (
-    pg_insert(Order)
-    .values(
-        user_id=sa.bindparam("user_id"),
-        company_id=sa.bindparam("company_id"),
-        shop_id=sa.bindparam("shop_id"),
-        menu_id=sa.bindparam("menu_id"),
-        delivery_date=sa.bindparam("delivery_date"),
-        quantity=sa.bindparam("quantity"),
-        unit_price=sa.bindparam("unit_price"),
-        status=OrderStatus.ORDERED,
-        placed_by_id=sa.bindparam("placed_by_id"),
-        created_at=sa.bindparam("now"),
-        updated_at=sa.bindparam("now"),
+def _place_order_statement() -> sa.Select:
+    """Insert the order and its `placed` event in one statement, and return the order.
+
+    The insert does nothing when a racing request (a double click) placed a live order a
+    moment ago (the partial unique index); then no event is written and no order returned.
+    """
+    new_order = (
+        pg_insert(Order)
+        .values(
+            user_id=sa.bindparam("user_id"),
+            company_id=sa.bindparam("company_id"),
+            shop_id=sa.bindparam("shop_id"),
+            menu_id=sa.bindparam("menu_id"),
+            delivery_date=sa.bindparam("delivery_date"),
+            quantity=sa.bindparam("quantity"),
+            unit_price=sa.bindparam("unit_price"),
+            status=OrderStatus.ORDERED,
+            cancel_fee=0,
+            checked=False,
+            placed_by_id=sa.bindparam("placed_by_id"),
+            created_at=sa.bindparam("now"),
+            updated_at=sa.bindparam("now"),
+        )
+        .on_conflict_do_nothing(
+            index_elements=[Order.user_id, Order.delivery_date],
+            index_where=sa.text("status = 'ordered'"),
+        )
+        .returning(*Order.__table__.columns)
+        .cte("new_order")
     )
-    .on_conflict_do_nothing(
-        index_elements=[Order.user_id, Order.delivery_date],
-        index_where=sa.text("status = 'ordered'"),
+    placed_event = (
+        sa.insert(OrderEvent)
+        .from_select(
+            ["order_id", "actor_id", "action", "at", "detail"],
+            sa.select(
+                new_order.c.id,
+                sa.bindparam("actor_id", type_=OrderEvent.actor_id.type),
+                sa.literal(OrderAction.PLACED.value, OrderEvent.action.type),
+                sa.bindparam("at", type_=OrderEvent.at.type),
+                sa.bindparam("detail", type_=OrderEvent.detail.type),
+            ),
+        )
+        .cte("placed_event")
     )
-    .returning(Order)
-)
+    return sa.select(aliased(Order, new_order)).add_cte(placed_event)
+
+
+_PLACE_ORDER = _place_order_statement()
 
 
 def change_order(
