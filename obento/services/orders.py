@@ -110,8 +110,13 @@ def place_order(
 def _place_order_statement() -> sa.Select:
     """Insert the order and its `placed` event in one statement, and return the order.
 
-    The insert does nothing when a racing request (a double click) placed a live order a
-    moment ago (the partial unique index); then no event is written and no order returned.
+    WITH new_order AS (INSERT INTO orders ... ON CONFLICT DO NOTHING RETURNING ...),
+    placed_event AS (INSERT INTO order_events ... SELECT ... FROM new_order)
+    SELECT ... FROM new_order: PostgreSQL runs a data-modifying WITH to completion even though
+    the outer SELECT does not read it. The event row is the one record_event would add; its
+    log line is written by place_order with audit.log_event. The insert does nothing when a
+    racing request (a double click) placed a live order a moment ago (the partial unique
+    index); then no event is written and no order is returned.
     """
     new_order = (
         pg_insert(Order)
