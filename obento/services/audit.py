@@ -29,6 +29,12 @@ def record_event(order: Order, actor: User | None, action: OrderAction, **detail
         detail=detail,
     )
     db.session.add(event)
+    log_event(order, actor, action, detail)
+    return event
+
+
+def log_event(order: Order, actor: User | None, action: OrderAction, detail: dict) -> None:
+    """Write the order-log line of an event (an order placement inserts its event itself)."""
     order_logger.info(
         "ORDER %s order_id=%s company=%s user=%s shop=%s menu=%s qty=%s actor=%s%s",
         ACTION_LABELS[action],
@@ -41,4 +47,3 @@ def record_event(order: Order, actor: User | None, action: OrderAction, **detail
         actor.id if actor else "-",
         "".join(f" {key}={value}" for key, value in detail.items()),
     )
-    return event

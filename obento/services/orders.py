@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from obento import calendar
 from obento.calendar import OrderPermission
@@ -30,7 +30,7 @@ from obento.models import (
     company_shops,
 )
 from obento.services import DomainError
-from obento.services.audit import record_event
+from obento.services.audit import log_event, record_event
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist (and must not reach SQL)
 
@@ -75,43 +75,91 @@ def place_order(
         raise OrderExists(
             db.session.get(Order, facts.live_order_id), _exists_message(delivery_date)
         )
-    # One statement instead of SAVEPOINT, INSERT, RELEASE: a live order placed a moment ago
-    # by a racing request (a double click) makes the insert return nothing.
+    placed_by = actor if actor.id != user.id else None
+    detail = {"delivery_date": delivery_date.isoformat(), "unit_price": menu.price}
+    if placed_by:
+        detail["on_behalf_of"] = user.id
     order = db.session.scalar(
-        pg_insert(Order)
-        .values(
-            user_id=user.id,
-            company_id=user.company_id,
-            shop_id=menu.shop_id,
-            menu_id=menu.id,
-            delivery_date=delivery_date,
-            quantity=quantity,
-            unit_price=menu.price,
-            status=OrderStatus.ORDERED,
-            placed_by_id=actor.id if actor.id != user.id else None,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(
-            index_elements=[Order.user_id, Order.delivery_date],
-            index_where=sa.text("status = 'ordered'"),
-        )
-        .returning(Order)
+        _PLACE_ORDER,
+        {
+            "user_id": user.id,
+            "company_id": user.company_id,
+            "shop_id": menu.shop_id,
+            "menu_id": menu.id,
+            "delivery_date": delivery_date,
+            "quantity": quantity,
+            "unit_price": menu.price,
+            "placed_by_id": placed_by.id if placed_by else None,
+            "now": now,
+            "actor_id": actor.id,
+            "at": utcnow(),
+            # The form token is kept out of the log line: it only serves to recognise a
+            # resubmitted form.
+            "detail": {**detail, "form_token": form_token} if form_token else detail,
+        },
     )
     if order is None:
         existing = live_order(user, delivery_date)
         if existing is None:  # pragma: no cover (it was cancelled in between)
             raise DomainError("ただいま混み合っています。もう一度お試しください。", status=409)
         raise OrderExists(existing, _exists_message(delivery_date))
-    detail = {"delivery_date": delivery_date.isoformat(), "unit_price": menu.price}
-    if order.placed_by_id:
-        detail["on_behalf_of"] = user.id
-    event = record_event(order, actor, OrderAction.PLACED, **detail)
-    if form_token:
-        # Kept out of the log line: it only serves to recognise a resubmitted form.
-        event.detail = {**detail, "form_token": form_token}
-    db.session.flush()
+    log_event(order, actor, OrderAction.PLACED, detail)
     return order
+
+
+def _place_order_statement() -> sa.Select:
+    """Insert the order and its `placed` event in one statement, and return the order.
+
+    WITH new_order AS (INSERT INTO orders ... ON CONFLICT DO NOTHING RETURNING ...),
+    placed_event AS (INSERT INTO order_events ... SELECT ... FROM new_order)
+    SELECT ... FROM new_order: PostgreSQL runs a data-modifying WITH to completion even though
+    the outer SELECT does not read it. The event row is the one record_event would add; its
+    log line is written by place_order with audit.log_event. The insert does nothing when a
+    racing request (a double click) placed a live order a moment ago (the partial unique
+    index); then no event is written and no order is returned.
+    """
+    new_order = (
+        pg_insert(Order)
+        .values(
+            user_id=sa.bindparam("user_id"),
+            company_id=sa.bindparam("company_id"),
+            shop_id=sa.bindparam("shop_id"),
+            menu_id=sa.bindparam("menu_id"),
+            delivery_date=sa.bindparam("delivery_date"),
+            quantity=sa.bindparam("quantity"),
+            unit_price=sa.bindparam("unit_price"),
+            status=OrderStatus.ORDERED,
+            cancel_fee=0,
+            checked=False,
+            placed_by_id=sa.bindparam("placed_by_id"),
+            created_at=sa.bindparam("now"),
+            updated_at=sa.bindparam("now"),
+        )
+        .on_conflict_do_nothing(
+            index_elements=[Order.user_id, Order.delivery_date],
+            index_where=sa.text("status = 'ordered'"),
+        )
+        .returning(*Order.__table__.columns)
+        .cte("new_order")
+    )
+    placed_event = (
+        sa.insert(OrderEvent)
+        .from_select(
+            ["order_id", "actor_id", "action", "at", "detail"],
+            sa.select(
+                new_order.c.id,
+                sa.bindparam("actor_id", type_=OrderEvent.actor_id.type),
+                sa.literal(OrderAction.PLACED.value, OrderEvent.action.type),
+                sa.bindparam("at", type_=OrderEvent.at.type),
+                sa.bindparam("detail", type_=OrderEvent.detail.type),
+            ),
+        )
+        .cte("placed_event")
+    )
+    return sa.select(aliased(Order, new_order)).add_cte(placed_event)
+
+
+_PLACE_ORDER = _place_order_statement()
 
 
 def change_order(
@@ -263,46 +311,43 @@ class _PlacementFacts(NamedTuple):
     live_order_id: int | None
 
 
-def _placement_facts(
-    user: User, delivery_date: date, menu_id, form_token: str | None
-) -> _PlacementFacts:
-    """Everything an order placement checks, in one round trip: the order an earlier
-    submission of the same form created, the company, the menu with its shop (when it serves
-    the user's company), whether the shop is closed that day, and the live order that day."""
-    token_order = sa.null()
-    if form_token:
-        token_order = (
-            sa.select(Order.id)
-            .join(OrderEvent, OrderEvent.order_id == Order.id)
-            .where(
-                Order.user_id == user.id,
-                OrderEvent.action == OrderAction.PLACED,
-                OrderEvent.detail["form_token"].astext == form_token,
-            )
-            .limit(1)
-            .scalar_subquery()
+def _placement_facts_query() -> sa.Select:
+    """The one round trip of an order placement, built once: the order an earlier submission
+    of the same form created, the company, the menu with its shop (when it serves the user's
+    company), whether the shop is closed that day, and the live order that day."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    company_id = sa.bindparam("company_id", type_=sa.Integer)
+    delivery_date = sa.bindparam("delivery_date", type_=sa.Date)
+    token_order = (
+        sa.select(Order.id)
+        .join(OrderEvent, OrderEvent.order_id == Order.id)
+        .where(
+            Order.user_id == user_id,
+            OrderEvent.action == OrderAction.PLACED,
+            OrderEvent.detail["form_token"].astext == sa.bindparam("form_token", type_=sa.Text),
         )
-    company_disabled = (
-        sa.select(Company.disabled).where(Company.id == user.company_id).scalar_subquery()
+        .limit(1)
+        .scalar_subquery()
     )
+    company_disabled = sa.select(Company.disabled).where(Company.id == company_id).scalar_subquery()
     closed = sa.exists().where(
         ShopClosedDay.shop_id == Menu.shop_id, ShopClosedDay.day == delivery_date
     )
     live = (
         sa.select(Order.id)
         .where(
-            Order.user_id == user.id,
+            Order.user_id == user_id,
             Order.delivery_date == delivery_date,
             Order.status == OrderStatus.ORDERED,
         )
         .scalar_subquery()
     )
     served = sa.exists().where(
-        company_shops.c.shop_id == Menu.shop_id, company_shops.c.company_id == user.company_id
+        company_shops.c.shop_id == Menu.shop_id, company_shops.c.company_id == company_id
     )
     one = sa.select(sa.literal(1).label("one")).subquery()
-    menu_matches = sa.and_(Menu.id == menu_id, served) if _valid_id(menu_id) else sa.false()
-    row = db.session.execute(
+    menu_id = sa.bindparam("menu_id", type_=sa.Integer)
+    return (
         sa.select(
             token_order.label("token_order_id"),
             company_disabled.label("company_disabled"),
@@ -311,9 +356,31 @@ def _placement_facts(
             live.label("live_order_id"),
         )
         .select_from(one)
-        .outerjoin(Menu, menu_matches)
+        .outerjoin(Menu, sa.and_(Menu.id == menu_id, served))
         .outerjoin(Shop, Shop.id == Menu.shop_id)
         .options(contains_eager(Menu.shop))
+    )
+
+
+_PLACEMENT_FACTS = _placement_facts_query()
+
+
+def _placement_facts(
+    user: User, delivery_date: date, menu_id, form_token: str | None
+) -> _PlacementFacts:
+    """Everything an order placement checks, in one round trip (see _placement_facts_query).
+
+    A missing form token or an invalid menu id is sent as NULL, which matches nothing.
+    """
+    row = db.session.execute(
+        _PLACEMENT_FACTS,
+        {
+            "user_id": user.id,
+            "company_id": user.company_id,
+            "delivery_date": delivery_date,
+            "menu_id": menu_id if _valid_id(menu_id) else None,
+            "form_token": form_token or None,
+        },
     ).one()
     return _PlacementFacts(
         row.token_order_id, row.company_disabled, row.Menu, bool(row.closed), row.live_order_id
