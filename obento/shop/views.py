@@ -25,7 +25,7 @@ from obento.shop.forms import CheckForm
 STATUS_LABELS = {"ordered": "注文", "cancelled": "取消"}
 
 # Rendered order rows of the day list, per worker (see obento/fragment_cache.py).
-LISTINGS = FragmentCache(max_bytes=8 * 2**20, max_item_bytes=2 * 2**20)
+LISTINGS = FragmentCache(max_bytes=4 * 2**20, max_item_bytes=1 * 2**20)
 
 
 @dataclass(frozen=True)
