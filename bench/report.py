@@ -220,15 +220,16 @@ def markdown(report: dict) -> str:
         )
     lines += [
         "",
-        "Ceilings (minimal Flask apps, same gunicorn settings):",
+        "Ceilings (minimal Flask apps, same gunicorn settings), measured before and after the"
+        " scenarios; each ratio is taken against the better of the two:",
         "",
-        "| ceiling | clients | req/s | p50 ms | p99 ms | errors |",
-        "|---|--:|--:|--:|--:|--:|",
+        "| ceiling | round | clients | req/s | p50 ms | p99 ms | errors |",
+        "|---|---|--:|--:|--:|--:|--:|",
     ]
     for row in report["ceilings"]:
         lines.append(
-            f"| {row['scenario']} | {row['connections']} | {row['rps']:,.0f} | "
-            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |"
+            f"| {row['scenario']} | {row.get('round', '')} | {row['connections']} | "
+            f"{row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |"
         )
     lines += ["", "Targets (issue 9):", "", "| target | measured | |", "|---|---|---|"]
     for target, measured, ok in targets(report):

@@ -103,6 +103,10 @@ class Bench:
         self.secret = secrets.token_hex(32)
         self.created: list[str] = []
         self.report: dict = {"scenarios": [], "ceilings": [], "notes": []}
+        # Every ceiling run (measured before and after the scenarios), and the scenario runs
+        # waiting for their ratio, which is taken against the best ceiling run at the end.
+        self.ceiling_runs: dict[str, list[Result]] = {"insert": [], "table": []}
+        self.pending_rows: list[tuple[str, Result, str, object]] = []
 
     # --- databases -----------------------------------------------------------------------------
 
@@ -181,8 +185,10 @@ class Bench:
             results.append(result)
         return results
 
-    def ceilings(self, database: str) -> None:
-        log("ceilings: raw INSERT and 200-row table, same gunicorn settings")
+    def ceilings(self, database: str, round_name: str) -> None:
+        """Measure both ceilings. Called before and after the scenarios: a ceiling is what the
+        machine can do at best, so a moment of noise in one round does not flatter the ratios."""
+        log(f"ceilings ({round_name}): raw INSERT and 200-row table, same gunicorn settings")
         with psycopg.connect(self.dsn(database), autocommit=True) as conn:
             from bench.ceiling import CREATE_TABLE
 
@@ -213,24 +219,26 @@ class Bench:
             self.work / "ceiling.log",
             ready_path="/ping",
         ) as server:
-            self.ceiling_insert = self.measure(
-                server, "ceiling-insert", inserts, 303, self.args.connections
-            )
-            self.ceiling_table = self.measure(
-                server, "ceiling-table", [Request("GET", "/table")], 200, self.args.connections
-            )
+            measured = {
+                "insert": self.measure(
+                    server, "ceiling-insert", inserts, 303, self.args.connections
+                ),
+                "table": self.measure(
+                    server, "ceiling-table", [Request("GET", "/table")], 200, self.args.connections
+                ),
+            }
             self.report["ceiling_rss_mb"] = server.worker_rss_mb()
         with psycopg.connect(self.dsn(database), autocommit=True) as conn:
             conn.execute("DROP TABLE bench_ceiling")
-        for name, results in (
-            ("raw INSERT", self.ceiling_insert),
-            ("200-row table", self.ceiling_table),
-        ):
-            for result in results:
-                self.report["ceilings"].append(report.result_row(name, result))
+        for kind, name in (("insert", "raw INSERT"), ("table", "200-row table")):
+            self.ceiling_runs[kind] += measured[kind]
+            for result in measured[kind]:
+                self.report["ceilings"].append(
+                    {**report.result_row(name, result), "round": round_name}
+                )
 
     def order_pairs_needed(self, seconds: float) -> int:
-        best = max(result.rps for result in self.ceiling_insert)
+        best = max(result.rps for result in self.ceiling_runs["insert"])
         return math.ceil(best * seconds * 1.25) + 64
 
     def scenarios(self, data: datagen.DataSet) -> None:
@@ -304,14 +312,18 @@ class Bench:
         self.add_rows(name, results, "table", data)
 
     def add_rows(self, name: str, results: list[Result], ceiling: str, data) -> None:
-        for result in results:
+        self.pending_rows += [(name, result, ceiling, data) for result in results]
+
+    def ceiling_for(self, kind: str, result: Result) -> Result | None:
+        """The best ceiling run of `kind` with the same number of clients."""
+        runs = [r for r in self.ceiling_runs[kind] if r.connections == result.connections]
+        return max(runs, key=lambda r: r.rps, default=None)
+
+    def scenario_rows(self) -> None:
+        for name, result, ceiling, data in self.pending_rows:
             row = report.result_row(name, result, self.ceiling_for(ceiling, result))
             row["data_set"] = f"{data.orders:,} orders"
             self.report["scenarios"].append(row)
-
-    def ceiling_for(self, kind: str, result: Result) -> Result | None:
-        results = self.ceiling_insert if kind == "insert" else self.ceiling_table
-        return next((r for r in results if r.connections == result.connections), None)
 
     def order_scenario(self, server, data, staff, logins, dates, phases, needed) -> None:
         """POST /orders/ as many different users; each (user, date) once in the whole run."""
@@ -443,11 +455,13 @@ class Bench:
             small.day_list_date,
         ):
             self.report["notes"].append("the small and large sets chose different day lists")
-        self.ceilings(main.database)
+        self.ceilings(main.database, "before")
         log(f"scenarios on {main.database} ({main.orders:,} orders)")
         self.scenarios(main)
         if large:
             self.small_day_list(small)
+        self.ceilings(main.database, "after")
+        self.scenario_rows()
         self.report["finished"] = datetime.now(UTC)
         self.report["settings"] = {
             "workers": args.workers,
