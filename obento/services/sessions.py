@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from obento.clock import utcnow
 from obento.extensions import db
@@ -14,10 +15,12 @@ from obento.models import User, UserSession
 # last_seen_at is refreshed at most this often, so reading a page rarely writes.
 _TOUCH_INTERVAL = timedelta(minutes=5)
 
-# Run on every request of a logged-in user: built once, its values bound per call.
+# Run on every request of a logged-in user: built once, its values bound per call. The
+# user's company or shop comes along: the manager's and the shop's pages all need it.
 _LIVE_LOGIN = (
     sa.select(User, UserSession)
     .join(UserSession, UserSession.user_id == User.id)
+    .options(joinedload(User.company), joinedload(User.shop))
     .where(
         User.id == sa.bindparam("user_id"),
         User.active,
