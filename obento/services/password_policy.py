@@ -6,8 +6,6 @@ Long passphrases and any Unicode are welcome; there are no composition rules (NI
 
 from functools import cache
 
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
 from obento.services import DomainError
 
 MIN_LENGTH = 8
@@ -18,6 +16,10 @@ COMMON_PASSWORDS_CHECKED = 10_000
 
 @cache
 def _common_passwords() -> frozenset[str]:
+    # Imported on first use: zxcvbn's lists take ~12 MB, and only a worker that sets a
+    # password needs them (every gunicorn worker would otherwise hold them from the start).
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS_CHECKED])
 
 
