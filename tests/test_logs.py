@@ -4,7 +4,7 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from obento.logs import log_files, order_logger
+from obento.logs import DailyFileHandler, log_files, order_logger
 
 
 def _record_at(instant: datetime, message: str) -> logging.LogRecord:
@@ -89,3 +89,25 @@ def test_daily_files_older_than_the_retention_are_removed(tmp_path):
         "app-latest.log",
         "notes.txt",
     ]
+
+
+def test_workers_keep_their_files_open_and_every_line_arrives(tmp_path):
+    # Two handlers on one directory: two gunicorn workers writing the same day's file.
+    first, second = DailyFileHandler(tmp_path, "order"), DailyFileHandler(tmp_path, "order")
+    at = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+    try:
+        for n in range(3):
+            first.handle(_record_at(at, f"line a{n}"))
+            second.handle(_record_at(at, f"line b{n}"))
+        path = tmp_path / "order-2026-11-25.log"
+        assert path.read_text(encoding="utf-8").splitlines() == [
+            "line a0", "line b0", "line a1", "line b1", "line a2", "line b2",
+        ]  # fmt: skip
+        # The file removed (by hand, or a log shipper moving it away): the next line makes
+        # a new one instead of vanishing into the removed file.
+        path.unlink()
+        first.handle(_record_at(at, "line a3"))
+        assert path.read_text(encoding="utf-8") == "line a3\n"
+    finally:
+        first.close()
+        second.close()
