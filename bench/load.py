@@ -55,6 +55,10 @@ class Result:
         return self.unexpected + self.socket_errors
 
 
+# Each connection connects afresh about every this many of its requests (see scenario.lua).
+RECONNECT_EVERY = 20
+
+
 def run_wrk(
     url: str,
     requests_file: Path,
@@ -75,6 +79,7 @@ def run_wrk(
         "BENCH_EXPECT": str(expect),
         "BENCH_THREADS": str(threads),
         "BENCH_OUT": str(out),
+        "BENCH_RECONNECT": str(RECONNECT_EVERY),
     }
     command = [
         "wrk",

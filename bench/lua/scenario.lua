@@ -6,6 +6,10 @@
 --   BENCH_EXPECT    the status every response must have (e.g. 200, or 303 for a placed order)
 --   BENCH_THREADS   wrk's -t, so that the threads share the lines out without overlap
 --   BENCH_OUT       where done() writes its result (one JSON object)
+--   BENCH_RECONNECT every this many requests a connection sends "Connection: close" and wrk
+--                   connects afresh: a handful of kept-alive connections would otherwise stay
+--                   on whichever gunicorn workers accepted them, leaving some workers idle
+--                   while others queue (many browsers spread out; 8 connections do not).
 -- Thread i sends lines i, i + T, i + 2T, ... (T threads): every request uses its own line until
 -- the file is used up, then the lines are reused and `wrapped` says so (a used-up order file
 -- would send a person's second order for the same day).
@@ -20,7 +24,9 @@ end
 function init(args)
   expected = tonumber(os.getenv("BENCH_EXPECT"))
   thread_count = tonumber(os.getenv("BENCH_THREADS"))
+  reconnect = tonumber(os.getenv("BENCH_RECONNECT") or "0")
   lines = {}
+  closing_lines = {}
   for line in io.lines(os.getenv("BENCH_REQUESTS")) do
     local method, path, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
     local headers = {}
@@ -33,6 +39,8 @@ function init(args)
       headers["Content-Type"] = "application/x-www-form-urlencoded"
     end
     lines[#lines + 1] = wrk.format(method, path, headers, body)
+    headers["Connection"] = "close"
+    closing_lines[#closing_lines + 1] = wrk.format(method, path, headers, body)
   end
   sent = 0
   wrapped = 0
@@ -45,6 +53,9 @@ function request()
   sent = sent + 1
   if index >= #lines then
     wrapped = wrapped + 1
+  end
+  if reconnect > 0 and sent % reconnect == 0 then
+    return closing_lines[(index % #lines) + 1]
   end
   return lines[(index % #lines) + 1]
 end

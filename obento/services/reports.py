@@ -210,13 +210,6 @@ def _order_rows(rows: Iterable[sa.Row]) -> list[OrderRow]:
     ]
 
 
-def _shop_conditions(shop: Shop, first: date, last: date, include_cancelled: bool) -> list:
-    conditions = [Order.shop_id == shop.id, Order.delivery_date.between(first, last)]
-    if not include_cancelled:
-        conditions.append(Order.status == OrderStatus.ORDERED)
-    return conditions
-
-
 def _digest(*conditions) -> sa.Select:
     """A digest of every column `_order_rows` reads, of every order matching `conditions`:
     the count and the sum of the rows' 64-bit hashes (hashed by PostgreSQL without turning
@@ -226,10 +219,22 @@ def _digest(*conditions) -> sa.Select:
     return _orders_query(*conditions).with_only_columns(sa.func.concat(sa.func.count(), ":", total))
 
 
-def _shop_query(conditions: list) -> sa.Select:
+def _shop_query(*conditions) -> sa.Select:
     return _orders_query(*conditions).order_by(
         Order.delivery_date, Company.name, User.employee_code, User.name, Order.id
     )
+
+
+# The shop's statements are built once (the day list runs on every reload while packing);
+# each call binds shop_id, first and last.
+_IN_SHOP_PERIOD = (
+    Order.shop_id == sa.bindparam("shop_id"),
+    Order.delivery_date.between(sa.bindparam("first"), sa.bindparam("last")),
+)
+_SHOP_ORDERS = _shop_query(*_IN_SHOP_PERIOD)
+_SHOP_LIVE_ORDERS = _shop_query(*_IN_SHOP_PERIOD, Order.status == OrderStatus.ORDERED)
+_SHOP_DIGEST = _digest(*_IN_SHOP_PERIOD)
+_SHOP_ORDERS_WITH_DIGEST = _SHOP_ORDERS.add_columns(_SHOP_DIGEST.scalar_subquery().correlate(None))
 
 
 def _by_day_and_company(rows: Iterable[sa.Row]) -> list[OrderGroup]:
@@ -238,17 +243,21 @@ def _by_day_and_company(rows: Iterable[sa.Row]) -> list[OrderGroup]:
     )
 
 
+def _shop_period(shop: Shop, first: date, last: date) -> dict:
+    return {"shop_id": shop.id, "first": first, "last": last}
+
+
 def shop_orders(
     shop: Shop, first: date, last: date, *, include_cancelled: bool = True
 ) -> list[OrderGroup]:
     """Return the shop's orders for delivery from `first` to `last`, by day, then company."""
-    conditions = _shop_conditions(shop, first, last, include_cancelled)
-    return _by_day_and_company(db.session.execute(_shop_query(conditions)))
+    query = _SHOP_ORDERS if include_cancelled else _SHOP_LIVE_ORDERS
+    return _by_day_and_company(db.session.execute(query, _shop_period(shop, first, last)))
 
 
 def shop_orders_digest(shop: Shop, first: date, last: date) -> str | None:
     """Return the digest of what `shop_orders(shop, first, last)` returns, without the rows."""
-    return db.session.scalar(_digest(*_shop_conditions(shop, first, last, True)))
+    return db.session.scalar(_SHOP_DIGEST, _shop_period(shop, first, last))
 
 
 def shop_orders_with_digest(
@@ -256,10 +265,7 @@ def shop_orders_with_digest(
 ) -> tuple[str | None, list[OrderGroup]]:
     """Return `shop_orders(shop, first, last)` and the digest of its rows, read in the same
     statement (one snapshot), so the digest describes exactly these rows."""
-    conditions = _shop_conditions(shop, first, last, True)
-    rows = db.session.execute(
-        _shop_query(conditions).add_columns(_digest(*conditions).scalar_subquery().correlate(None))
-    ).all()
+    rows = db.session.execute(_SHOP_ORDERS_WITH_DIGEST, _shop_period(shop, first, last)).all()
     return (rows[0][-1] if rows else None), _by_day_and_company(rows)
 
 
@@ -285,20 +291,17 @@ def total(groups: Iterable[OrderGroup]) -> OrderGroup:
     return whole
 
 
+_SHOP_DAILY_LUNCHES = (
+    sa.select(Order.delivery_date, sa.func.sum(Order.quantity))
+    .where(*_IN_SHOP_PERIOD, Order.status == OrderStatus.ORDERED)
+    .group_by(Order.delivery_date)
+)
+
+
 def daily_lunches(shop: Shop, last: date, days: int = 30) -> list[tuple[date, int]]:
     """Return the live lunches per delivery day for the `days` days ending at `last`."""
     first = last - timedelta(days=days - 1)
-    counts = dict(
-        db.session.execute(
-            sa.select(Order.delivery_date, sa.func.sum(Order.quantity))
-            .where(
-                Order.shop_id == shop.id,
-                Order.status == OrderStatus.ORDERED,
-                Order.delivery_date.between(first, last),
-            )
-            .group_by(Order.delivery_date)
-        ).all()
-    )
+    counts = dict(db.session.execute(_SHOP_DAILY_LUNCHES, _shop_period(shop, first, last)).all())
     return [(day, counts.get(day, 0)) for day in (first + timedelta(n) for n in range(days))]
 
 
