@@ -24,7 +24,7 @@ from obento.shop.forms import CheckForm
 
 STATUS_LABELS = {"ordered": "注文", "cancelled": "取消"}
 
-# Rendered order rows of the day list, per worker (see obento/fragment_cache.py).
+# Rendered order rows and charts of the day list, per worker (see obento/fragment_cache.py).
 LISTINGS = FragmentCache(max_bytes=4 * 2**20, max_item_bytes=1 * 2**20)
 
 
@@ -101,6 +101,17 @@ def list_args(shop: Shop, form: PeriodForm | DateForm) -> dict:
     return args
 
 
+def bar_chart(chart: list[tuple[date, int]], last: date) -> str:
+    """Return the 30-day chart drawn (Markup), reused while its numbers are the same."""
+    key = ("chart", tuple(chart), last)
+
+    def build():
+        drawn = get_template_attribute("shop/_chart.html", "bar_chart")(chart, last)
+        return key, drawn, 2 * len(drawn)
+
+    return LISTINGS.get_or_build(key, build)
+
+
 def render_list(shop: Shop, form: PeriodForm, check_form: CheckForm | None = None, status=200):
     today = local_today(utcnow())
     context = {
@@ -122,7 +133,7 @@ def render_list(shop: Shop, form: PeriodForm, check_form: CheckForm | None = Non
         first=first,
         last=last,
         listing=listing(shop, first, last, with_shop=bool(context["shops"])),
-        chart=reports.daily_lunches(shop, last),
+        chart=bar_chart(reports.daily_lunches(shop, last), last),
     ), status
 
 
