@@ -2,7 +2,9 @@
 
 import json
 import os
+import resource
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +47,9 @@ class Result:
     sent: int  # requests built (the last ones may still have been in flight at the end)
     wrapped: int  # requests that reused a line (the request file was used up)
     locations: list[int] = field(repr=False)  # ids in the Location of expected responses
+    # CPU time spent during the run, per request answered: by the server's processes, by
+    # PostgreSQL (all its processes on this machine) and by wrk itself.
+    cpu_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
@@ -53,6 +58,33 @@ class Result:
     @property
     def errors(self) -> int:
         return self.unexpected + self.socket_errors
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of `pids` so far (processes that are gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICK
+
+
+def postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
 
 
 # Each connection connects afresh about every this many of its requests (see scenario.lua).
@@ -68,6 +100,7 @@ def run_wrk(
     threads: int,
     work_dir: Path,
     label: str,
+    server_pids: Callable[[], list[int]] = list,
 ) -> Result:
     """Run wrk against `url` for `seconds` with `connections` clients; parse done()'s JSON."""
     threads = max(1, min(threads, connections))
@@ -95,9 +128,17 @@ def run_wrk(
         str(LUA),
         url,
     ]
+    app_before, db_before = cpu_seconds(server_pids()), cpu_seconds(postgres_pids())
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(  # our own command line  # noqa: S603  # nosec B603
         command, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False
     )
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {
+        "app": cpu_seconds(server_pids()) - app_before,
+        "postgres": cpu_seconds(postgres_pids()) - db_before,
+        "wrk": wrk_after.ru_utime + wrk_after.ru_stime - wrk_before.ru_utime - wrk_before.ru_stime,
+    }
     if completed.returncode != 0 or not out.exists():
         raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
     data = json.loads(out.read_text())
@@ -119,4 +160,5 @@ def run_wrk(
         sent=data["sent"],
         wrapped=data["wrapped"],
         locations=[int(i) for i in data["locations"]],
+        cpu_ms={k: 1000 * v / data["requests"] for k, v in cpu.items()} if data["requests"] else {},
     )

@@ -20,6 +20,14 @@ BILLING_MAX_P50_MS = 100
 WORKER_MAX_RSS_MB = 120
 
 
+def _cpu(row: dict) -> str:
+    """CPU time per request of the app and of PostgreSQL (wrk's own in the JSON report)."""
+    cpu = row.get("cpu_ms") or {}
+    if "app" not in cpu:
+        return "–"
+    return f"{cpu['app']:.2f} + {cpu['postgres']:.2f}"
+
+
 def result_row(name: str, result: Result, ceiling: Result | None = None) -> dict:
     return {
         "scenario": name,
@@ -32,6 +40,7 @@ def result_row(name: str, result: Result, ceiling: Result | None = None) -> dict
         "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
         "ceiling_rps": round(ceiling.rps, 1) if ceiling else None,
         "ratio": round(result.rps / ceiling.rps, 2) if ceiling and ceiling.rps else None,
+        "cpu_ms": {k: round(v, 2) for k, v in result.cpu_ms.items()},
     }
 
 
@@ -209,27 +218,29 @@ def markdown(report: dict) -> str:
         f"clients, then {settings['duration']:g} s per run.",
         "",
         "| scenario | data set | clients | req/s | p50 ms | p99 ms | errors | ceiling req/s |"
-        " ratio |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+        " ratio | CPU ms/req app + PostgreSQL |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in report["scenarios"]:
         lines.append(
             f"| {row['scenario']} | {row.get('data_set', '')} | {row['connections']} | "
             f"{row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} | "
-            f"{_fmt(row['ceiling_rps'])} | {_fmt(row['ratio'], '.0%')} |"
+            f"{_fmt(row['ceiling_rps'])} | {_fmt(row['ratio'], '.0%')} | {_cpu(row)} |"
         )
     lines += [
         "",
         "Ceilings (minimal Flask apps, same gunicorn settings), measured before and after the"
         " scenarios; each ratio is taken against the better of the two:",
         "",
-        "| ceiling | round | clients | req/s | p50 ms | p99 ms | errors |",
-        "|---|---|--:|--:|--:|--:|--:|",
+        "| ceiling | round | clients | req/s | p50 ms | p99 ms | errors |"
+        " CPU ms/req app + PostgreSQL |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     for row in report["ceilings"]:
         lines.append(
             f"| {row['scenario']} | {row.get('round', '')} | {row['connections']} | "
             f"{row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |"
+            f" {_cpu(row)} |"
         )
     lines += ["", "Targets (issue 9):", "", "| target | measured | |", "|---|---|---|"]
     for target, measured, ok in targets(report):

@@ -175,7 +175,15 @@ class Bench:
         results = []
         for connections in levels:
             result = run_wrk(
-                url, path, expect, connections, args.duration, args.wrk_threads, self.work, label
+                url,
+                path,
+                expect,
+                connections,
+                args.duration,
+                args.wrk_threads,
+                self.work,
+                label,
+                server.all_pids,
             )
             log(
                 f"  {label} c={connections}: {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms,"
@@ -365,6 +373,7 @@ class Bench:
                 self.args.wrk_threads,
                 self.work,
                 f"orders-{phase}",
+                server.all_pids,
             )
             used.extend(part[: min(result.sent, len(part))])
             results.append(result)

@@ -94,6 +94,10 @@ class Gunicorn:
             return []
         return [int(child) for child in children]
 
+    def all_pids(self) -> list[int]:
+        """The master and its workers."""
+        return [self.process.pid, *self.worker_pids()] if self.process else []
+
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker (VmRSS), in MiB."""
         sizes = []
