@@ -13,7 +13,10 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from obento.calendar import local_today
+from obento.clock import utcnow
 from obento.extensions import db
+from obento.fragment_cache import FragmentCache
 from obento.models import Company, Menu, Order, OrderStatus, Shop, User
 
 
@@ -297,11 +300,33 @@ _SHOP_DAILY_LUNCHES = (
     .group_by(Order.delivery_date)
 )
 
+# The lunches of delivery days before today (JST) are settled: orders are placed, changed and
+# cancelled only up to their deadlines, on the day at the latest. The chart keeps them in the
+# worker for at most SETTLED_SECONDS (how long an import-sqlite of old orders may take to
+# show), so its cost follows the days still open, not the 30 days of orders.
+SETTLED_SECONDS = 600
+_SETTLED_LUNCHES = FragmentCache(max_bytes=2**20, max_item_bytes=2**14)
+
+
+def _lunches_per_day(shop: Shop, first: date, last: date) -> dict[date, int]:
+    return dict(db.session.execute(_SHOP_DAILY_LUNCHES, _shop_period(shop, first, last)).all())
+
 
 def daily_lunches(shop: Shop, last: date, days: int = 30) -> list[tuple[date, int]]:
     """Return the live lunches per delivery day for the `days` days ending at `last`."""
     first = last - timedelta(days=days - 1)
-    counts = dict(db.session.execute(_SHOP_DAILY_LUNCHES, _shop_period(shop, first, last)).all())
+    now = utcnow()
+    settled_last = min(last, local_today(now) - timedelta(days=1))
+    counts: dict[date, int] = {}
+    if settled_last >= first:
+        key = ("settled", shop.id, first, settled_last, int(now.timestamp()) // SETTLED_SECONDS)
+        counts.update(
+            _SETTLED_LUNCHES.get_or_build(
+                key, lambda: (key, _lunches_per_day(shop, first, settled_last), 64 * days)
+            )
+        )
+    if last > settled_last:
+        counts.update(_lunches_per_day(shop, max(first, settled_last + timedelta(days=1)), last))
     return [(day, counts.get(day, 0)) for day in (first + timedelta(n) for n in range(days))]
 
 

@@ -6,7 +6,7 @@ from obento.extensions import db
 from obento.models import OrderStatus
 from obento.services import reports
 from obento.shop import views
-from tests.report_world import TODAY
+from tests.report_world import TODAY, YESTERDAY
 
 
 @pytest.fixture
@@ -110,3 +110,31 @@ def test_the_cache_keeps_to_its_byte_budget():
     assert cache._bytes <= 100
     kept = [key for key in cache._items]
     assert kept == [("k", 3), ("k", 4)]  # least recently used out first; too big not kept
+
+
+def _chart_title(page: str, day: str) -> str:
+    start = page.index(f"<title>{day}: ")
+    return page[start : page.index("</title>", start)]
+
+
+def test_the_chart_shows_today_at_once_and_settled_days_within_ten_minutes(
+    client, login, clock, make_order, world
+):
+    clock.set_jst("2026-11-25 09:00")
+    make_order(world.staff[0], world.karaage, TODAY, quantity=2)
+    make_order(world.staff[1], world.karaage, YESTERDAY, quantity=1)
+    login(world.shop_user.username)
+    page = _open(client)
+    assert _chart_title(page, "2026年11月25日(水)").endswith("2食")
+    assert _chart_title(page, "2026年11月24日(火)").endswith("1食")
+
+    # Today is still open: a new order counts at once.
+    make_order(world.staff[2], world.karaage, TODAY, quantity=3)
+    assert _chart_title(_open(client), "2026年11月25日(水)").endswith("5食")
+
+    # Yesterday is settled (no one can order, change or cancel for it any more); an order
+    # appearing there anyway (an import of old orders) shows within SETTLED_SECONDS.
+    make_order(world.staff[2], world.karaage, YESTERDAY, quantity=4)
+    assert _chart_title(_open(client), "2026年11月24日(火)").endswith("1食")
+    clock.set_jst("2026-11-25 09:10")
+    assert _chart_title(_open(client), "2026年11月24日(火)").endswith("5食")
