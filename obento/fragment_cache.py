@@ -1,10 +1,11 @@
-"""Rendered page parts kept in the worker's memory, keyed by a digest of their content.
+"""Values kept in the worker's memory under a key that determines them.
 
 A shop opens its day list again and again while packing, and it changes only when an order
 does. The page asks PostgreSQL for a digest of every column it shows (one cheap aggregate)
 and reuses the part rendered for that digest; any change to the rows (a check mark, a
-cancellation, a renamed employee) changes the digest, so a stale part is never shown. Each
-gunicorn worker keeps its own cache, bounded in bytes, least recently used out first.
+cancellation, a renamed employee) changes the digest, so a stale part is never shown. The
+chart is kept by its numbers, settled days' counts by a ten-minute time slot. Each gunicorn
+worker keeps its own cache, bounded in bytes, least recently used out first.
 """
 
 import threading
@@ -22,9 +23,10 @@ class FragmentCache:
     def get_or_build(self, key: Hashable, build: Callable[[], tuple[Hashable, object, int]]):
         """Return the value cached under `key`, or `build()`'s value, which it caches.
 
-        `key` must include the content digest. `build` returns (key, value, size): the key
-        again, with the digest read together with the content it built from (in the same
-        statement), so a change in between is filed under its own digest, never the old one.
+        `key` must determine the value (e.g. include a digest of its content). `build`
+        returns (key, value, size): the key of what it actually built, e.g. with the digest
+        read together with the content (in the same statement), so a change in between is
+        filed under its own digest, never the old one.
         """
         with self._lock:
             hit = self._items.get(key)

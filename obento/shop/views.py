@@ -46,6 +46,9 @@ def listing(shop: Shop, first: date, last: date, with_shop: bool) -> Listing:
     """Return the rendered orders of the shop's day list, from the cache while they are
     unchanged (the digest of their columns, read from PostgreSQL, is part of the key)."""
 
+    def key(digest: str | None) -> tuple:
+        return (shop.id, first, last, with_shop, digest)
+
     def build():
         digest, days = reports.shop_orders_with_digest(shop, first, last)
         whole = reports.total(days)
@@ -64,10 +67,9 @@ def listing(shop: Shop, first: date, last: date, with_shop: bool) -> Listing:
             menu_lines=whole.menu_lines if len(days) > 1 else None,
         )
         size = 2 * (len(built.rows) + len(built.unchecked))  # about; most text is Japanese
-        return (shop.id, first, last, with_shop, digest), built, size
+        return key(digest), built, size
 
-    key = (shop.id, first, last, with_shop, reports.shop_orders_digest(shop, first, last))
-    return LISTINGS.get_or_build(key, build)
+    return LISTINGS.get_or_build(key(reports.shop_orders_digest(shop, first, last)), build)
 
 
 def current_shop() -> Shop:
