@@ -339,6 +339,8 @@ class Bench:
                         "menu_id": user.default_menu_id,
                         "quantity": 1,
                         "csrf_token": login.csrf_token or "",
+                        # A browser gets a new one-time form token with every order page.
+                        "form_token": secrets.token_urlsafe(16),
                     },
                     quote_via=quote,
                 ),
