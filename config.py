@@ -56,6 +56,10 @@ class Config:
     SESSION_IDLE_TIMEOUT = timedelta(days=_int("SESSION_IDLE_DAYS", 14))
     SESSION_ABSOLUTE_TIMEOUT = timedelta(days=_int("SESSION_ABSOLUTE_DAYS", 60))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # The cookie is set when it changes (login, a flash message), not re-signed on every
+    # request: it expires with the absolute timeout anyway, and the idle timeout is kept on
+    # the server (last_seen_at).
+    SESSION_REFRESH_EACH_REQUEST = False
 
     # Host names the app answers to (comma-separated; empty = any), and how many reverse
     # proxies in front of it may set X-Forwarded-For/-Proto (0 = trust no such header).
