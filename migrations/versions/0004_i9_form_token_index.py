@@ -7,9 +7,9 @@ Create Date: 2026-11-26 02:00:00
 Every order placement looks up whether its form was submitted before (the token kept in the
 `placed` event's detail). Without an index that meant reading the events of every order of
 the user, a cost that grew with the user's history. Only events carrying a token are
-indexed; PostgreSQL keeps no statistics for the
-expression of a partial index, so statistics on the expression let it see that a token picks
-one row (else it prefers walking the user's orders).
+indexed. PostgreSQL keeps no statistics for the expression of a partial index: statistics on
+the expression let it see that a token picks one row (else it prefers walking the user's
+orders).
 """
 
 import sqlalchemy as sa
