@@ -33,24 +33,10 @@ from datetime import timedelta
 from flask import redirect
 from sqlalchemy.engine import make_url
 
+from bench.load import cpu_seconds, postgres_pids
+
 BATCH = 40
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def postgres_cpu_seconds() -> float:
-    """User + system CPU time of every `postgres` process so far."""
-    ticks = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/comm", encoding="ascii") as comm:
-                if comm.read().strip() != "postgres":
-                    continue
-            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended meanwhile
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def build_app(database_url: str):
@@ -97,7 +83,8 @@ def measure(app, requests: list[tuple[str, str, dict]]) -> tuple[float, float, f
     """POST every (path, cookie, form), expecting 303; return (best, median) CPU ms per
     request of this process and PostgreSQL's CPU ms per request."""
     client = app.test_client(use_cookies=False)
-    batches, pg_start = [], postgres_cpu_seconds()
+    postgres = postgres_pids()
+    batches, pg_start = [], cpu_seconds(postgres)
     for start in range(0, len(requests) - BATCH + 1, BATCH):
         cpu_start = time.process_time()
         for path, cookie, form in requests[start : start + BATCH]:
@@ -105,8 +92,8 @@ def measure(app, requests: list[tuple[str, str, dict]]) -> tuple[float, float, f
             if response.status_code != 303:
                 raise SystemExit(f"POST {path} answered {response.status_code}, not 303")
         batches.append((time.process_time() - cpu_start) / BATCH * 1000)
-    postgres = (postgres_cpu_seconds() - pg_start) / (len(batches) * BATCH) * 1000
-    return min(batches), statistics.median(batches), postgres
+    pg_ms = (cpu_seconds(postgres) - pg_start) / (len(batches) * BATCH) * 1000
+    return min(batches), statistics.median(batches), pg_ms
 
 
 def main(argv: list[str] | None = None) -> int:
