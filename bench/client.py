@@ -49,7 +49,7 @@ def _cookie(headers, previous: str | None) -> str | None:
     return previous
 
 
-def _csrf(page: str) -> str | None:
+def csrf_token(page: str) -> str | None:
     match = _CSRF.search(page)
     return html.unescape(match.group(1)) if match else None
 
@@ -61,7 +61,7 @@ def login(port: int, username: str, password: str, page: str) -> Login:
     afterwards: the token for later POSTs comes from a page rendered for the logged-in user.
     """
     status, headers, body = _request(port, "GET", "/login")
-    cookie, token = _cookie(headers, None), _csrf(body)
+    cookie, token = _cookie(headers, None), csrf_token(body)
     if status != 200 or token is None:
         raise LoginError(f"GET /login answered {status} without a CSRF token")
     form = {"username": username, "password": password, "csrf_token": token}
@@ -70,7 +70,7 @@ def login(port: int, username: str, password: str, page: str) -> Login:
         raise LoginError(f"POST /login for {username} answered {status}, not 303")
     cookie = _cookie(headers, cookie)
     status, headers, body = _request(port, "GET", page, cookie)
-    return Login(username, _cookie(headers, cookie), _csrf(body) if status == 200 else None)
+    return Login(username, _cookie(headers, cookie), csrf_token(body) if status == 200 else None)
 
 
 def login_many(port: int, usernames: list[str], password: str, page: str, parallel: int):

@@ -20,9 +20,7 @@ machine). Not part of the test suite; the figures are in the README's Performanc
 """
 
 import argparse
-import html
 import os
-import re
 import secrets
 import statistics
 import sys
@@ -33,10 +31,10 @@ from datetime import timedelta
 from flask import redirect
 from sqlalchemy.engine import make_url
 
+from bench.client import COOKIE_NAME, csrf_token
 from bench.load import cpu_seconds, postgres_pids
 
 BATCH = 40
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def build_app(database_url: str):
@@ -71,12 +69,12 @@ def build_app(database_url: str):
 def log_in(app, username: str, password: str) -> tuple[str, str]:
     """Log in through the form; return the Cookie header and a CSRF token of the session."""
     client = app.test_client()
-    token = html.unescape(_CSRF.search(client.get("/login").text).group(1))
+    token = csrf_token(client.get("/login").text)
     form = {"username": username, "password": password, "csrf_token": token}
     if client.post("/login", data=form).status_code != 303:
         raise SystemExit(f"could not log {username} in")
-    token = html.unescape(_CSRF.search(client.get("/orders/").text).group(1))
-    return f"obento_session={client.get_cookie('obento_session').value}", token
+    token = csrf_token(client.get("/orders/").text)
+    return f"{COOKIE_NAME}={client.get_cookie(COOKIE_NAME).value}", token
 
 
 def measure(app, requests: list[tuple[str, str, dict]]) -> tuple[float, float, float]:

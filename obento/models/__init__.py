@@ -3,7 +3,14 @@
 from obento.models.company import Company, company_shops
 from obento.models.legacy import LegacyIdMap
 from obento.models.menu import Menu
-from obento.models.order import MAX_QUANTITY, Order, OrderAction, OrderEvent, OrderStatus
+from obento.models.order import (
+    MAX_QUANTITY,
+    Order,
+    OrderAction,
+    OrderEvent,
+    OrderStatus,
+    event_form_token,
+)
 from obento.models.shop import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
 from obento.models.user import LoginAttempt, Role, User, UserSession
 
@@ -24,4 +31,5 @@ __all__ = [
     "User",
     "UserSession",
     "company_shops",
+    "event_form_token",
 ]

@@ -28,6 +28,7 @@ from obento.models import (
     ShopClosedDay,
     User,
     company_shops,
+    event_form_token,
 )
 from obento.services import DomainError
 from obento.services.audit import log_event, record_event
@@ -303,11 +304,6 @@ def find_order(order_id: int, *, user: User | None = None, company_id: int | Non
     return db.session.scalar(query)
 
 
-# The token of the form that placed an order, as ix_order_events_form_token indexes it: the
-# key is written into the SQL (a bind parameter would not match the index's expression).
-_event_form_token = OrderEvent.detail.op("->>")(sa.literal_column("'form_token'"))
-
-
 class _PlacementFacts(NamedTuple):
     token_order_id: int | None
     company_disabled: bool | None
@@ -329,7 +325,7 @@ def _placement_facts_query() -> sa.Select:
         .where(
             Order.user_id == user_id,
             OrderEvent.action == OrderAction.PLACED,
-            _event_form_token == sa.bindparam("form_token", type_=sa.Text),
+            event_form_token == sa.bindparam("form_token", type_=sa.Text),
         )
         .limit(1)
         .scalar_subquery()
