@@ -15,6 +15,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     app.config.from_object(config if isinstance(config, Config) else get_config(config))
     register_logging(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security(app)
@@ -46,6 +47,13 @@ def register_extensions(app: Flask) -> None:
         from obento.services.passwords import configure_hasher
 
         configure_hasher(**app.config["ARGON2_PARAMETERS"])
+
+
+def register_url_converters(app: Flask) -> None:
+    from obento.routing import IdConverter
+
+    # Every `<int:...>` in a route is an id: bounded here, before any rule is added.
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -12,7 +12,7 @@ from obento.models import Role, User
 from obento.ordering.forms import CancelOrderForm, OrderForm, new_form_token
 from obento.ordering.views import cancel_posted_order, cancelled_message, submit_order
 from obento.services.order_board import order_board, upcoming_orders
-from obento.services.orders import MAX_ID, find_order
+from obento.services.orders import find_order
 
 
 def employees():
@@ -28,16 +28,14 @@ def employees():
 
 
 def employee_or_404(user_id: int) -> User:
-    employee = None
-    if 1 <= user_id <= MAX_ID:
-        employee = db.session.scalar(
-            sa.select(User).where(
-                User.id == user_id,
-                User.company_id == current_user.company_id,
-                User.role.in_((Role.STAFF, Role.MANAGER)),
-                User.active,
-            )
+    employee = db.session.scalar(
+        sa.select(User).where(
+            User.id == user_id,
+            User.company_id == current_user.company_id,
+            User.role.in_((Role.STAFF, Role.MANAGER)),
+            User.active,
         )
+    )
     if employee is None:
         abort(404)
     return employee

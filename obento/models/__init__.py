@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from obento.models.base import MAX_ID
 from obento.models.company import Company, company_shops
 from obento.models.legacy import LegacyIdMap
 from obento.models.menu import Menu
@@ -15,6 +16,7 @@ from obento.models.shop import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
 from obento.models.user import LoginAttempt, Role, User, UserSession
 
 __all__ = [
+    "MAX_ID",
     "MAX_QUANTITY",
     "MONDAY_TO_FRIDAY",
     "Company",

@@ -8,8 +8,7 @@ from wtforms import Field, HiddenField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import NumberInput, TextInput
 
-from obento.models import MAX_QUANTITY
-from obento.services.orders import MAX_ID
+from obento.models import MAX_ID, MAX_QUANTITY
 
 
 class JaIntegerField(Field):

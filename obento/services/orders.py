@@ -17,6 +17,7 @@ from obento.calendar import OrderPermission
 from obento.clock import utcnow
 from obento.extensions import db
 from obento.models import (
+    MAX_ID,
     MAX_QUANTITY,
     Company,
     Menu,
@@ -32,8 +33,6 @@ from obento.models import (
 )
 from obento.services import DomainError
 from obento.services.audit import log_event, record_event
-
-MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist (and must not reach SQL)
 
 
 class OrderExists(DomainError):
@@ -294,8 +293,6 @@ def live_order(user: User, delivery_date: date) -> Order | None:
 
 def find_order(order_id: int, *, user: User | None = None, company_id: int | None = None):
     """Return the order `order_id` of `user` (or of a user of `company_id`), else None."""
-    if not 1 <= order_id <= MAX_ID:
-        return None
     query = sa.select(Order).where(Order.id == order_id)
     if user is not None:
         query = query.where(Order.user_id == user.id)

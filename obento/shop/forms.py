@@ -4,8 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import Field, StringField
 from wtforms.validators import AnyOf, InputRequired
 
+from obento.models import MAX_ID
+
 _ID = re.compile(r"[0-9]{1,10}")
-MAX_ID = 2**31 - 1  # PostgreSQL integer
 
 
 class IdListField(Field):
