@@ -37,7 +37,7 @@ from bench.load import cpu_seconds, postgres_pids
 BATCH = 40
 
 
-def build_app(database_url: str):
+def build_app(database_url: str, log_dir: str):
     # Before anything imports config.py, which reads the environment once.
     os.environ.update(
         {
@@ -45,7 +45,7 @@ def build_app(database_url: str):
             "SECRET_KEY": secrets.token_hex(32),
             "SESSION_COOKIE_SECURE": "0",
             "DATABASE_URL": database_url,
-            "LOG_DIR": os.environ.get("LOG_DIR") or tempfile.mkdtemp(prefix="obento-stages-"),
+            "LOG_DIR": log_dir,
         }
     )
     from obento import create_app
@@ -104,7 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     if not (make_url(args.database_url).database or "").startswith("obento_bench"):
         parser.error("the database must be one scripts/bench built (obento_bench...)")
 
-    app = build_app(args.database_url)
+    with tempfile.TemporaryDirectory(prefix="obento-stages-") as log_dir:
+        run_stages(build_app(args.database_url, log_dir), args.users)
+    return 0
+
+
+def run_stages(app, users: int) -> None:
+    """Log users in, then measure each stage and print the table."""
     from bench import datagen
     from obento.calendar import local_today
     from obento.clock import utcnow
@@ -126,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 ~ordered_ahead.exists(),
             )
             .order_by(User.id.desc())
-            .limit(args.users)
+            .limit(users)
         ).all()
     days = datagen.open_days(
         today + timedelta(days=2), today + timedelta(days=datagen.MAX_DAYS_AHEAD - 1)
@@ -166,7 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, requests in stages:
         best, median, postgres = measure(app, requests)
         print(f"{name:8} {best:14.2f} {median:16.2f} {postgres:14.2f}")
-    return 0
 
 
 if __name__ == "__main__":
