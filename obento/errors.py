@@ -6,7 +6,8 @@ from typing import NoReturn
 from flask import Response, abort, current_app, g, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from psycopg import errors as pg_errors
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -19,6 +20,11 @@ MESSAGES = {
     403: ("アクセスできません", "このページを表示する権限がありません。"),
     404: ("ページが見つかりません", "お探しのページは見つかりませんでした。URLをご確認ください。"),
     405: ("この操作はできません", "このページではその操作を受け付けていません。"),
+    409: (
+        "すでに登録されています",
+        "同じ内容がすでに登録されています（同時に送信された可能性があります）。"
+        "ページを再読み込みしてご確認ください。",
+    ),
     413: ("送信データが大きすぎます", "ファイルや入力内容を小さくして、もう一度お試しください。"),
     429: (
         "アクセスが集中しています",
@@ -91,6 +97,17 @@ def handle_database_unavailable(error: OperationalError | PoolTimeoutError):
     return render_error(503)
 
 
+def handle_integrity_error(error: IntegrityError):
+    """A unique constraint refused a row its service had checked a moment before: the same
+    form sent twice at once (a double click, two tabs). Anything else is a bug: a 500."""
+    if not isinstance(error.orig, pg_errors.UniqueViolation):
+        raise error
+    current_app.logger.warning(
+        "duplicate refused path=%s constraint=%s", request.path, error.orig.diag.constraint_name
+    )
+    return render_error(409)
+
+
 def handle_internal_error(error: InternalServerError):
     # Flask has logged the traceback already; the page shows none of it.
     g._login_user = login_manager.anonymous_user()
@@ -102,6 +119,7 @@ def register_errorhandlers(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(InternalServerError, handle_internal_error)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from obento import create_app
 from obento.extensions import db
+from obento.models import Shop
 from tests.conftest import AppContextClient, make_config
 
 
@@ -37,6 +38,15 @@ def failing_app(database_url):
     def no_free_connection():
         raise PoolTimeoutError("QueuePool limit of size 5 overflow 10 reached")
 
+    def same_name_twice():  # what two simultaneous submissions of one form end in
+        db.session.add_all([Shop(name="同時送信弁当"), Shop(name="同時送信弁当")])
+        db.session.flush()
+
+    def missing_value():
+        db.session.execute(sa.text("INSERT INTO shops (name) VALUES (NULL)"))
+
+    app.add_url_rule("/_test/duplicate", "duplicate", same_name_twice)
+    app.add_url_rule("/_test/not-null", "not_null", missing_value)
     app.add_url_rule("/_test/slow-sql", "slow_sql", slow_sql)
     app.add_url_rule("/_test/pool-timeout", "pool_timeout", no_free_connection)
     yield app
@@ -51,6 +61,8 @@ def failing_app(database_url):
         ("/_test/429", 429, "しばらく時間をおいてから再度お試しください。"),
         ("/_test/boom", 500, "処理中にエラーが発生しました。"),
         ("/_test/bad-sql", 500, "処理中にエラーが発生しました。"),
+        ("/_test/duplicate", 409, "同じ内容がすでに登録されています"),
+        ("/_test/not-null", 500, "処理中にエラーが発生しました。"),
         (
             "/_test/slow-sql",
             503,
@@ -64,7 +76,7 @@ def test_error_pages_are_japanese_and_hide_internals(failing_app, path, status, 
     assert response.status_code == status
     assert text in response.text
     assert '<html lang="ja">' in response.text
-    for leak in ("Traceback", "SELECT", "no_such_table", "RuntimeError", "psycopg"):
+    for leak in ("Traceback", "SELECT", "INSERT", "no_such_table", "RuntimeError", "psycopg"):
         assert leak not in response.text
 
 
