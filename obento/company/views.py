@@ -15,6 +15,7 @@ from obento.extensions import db
 from obento.filter_forms import MonthForm, PeriodForm
 from obento.models import Company, Order, Role, Shop, company_shops
 from obento.services import reports
+from obento.services.billing import monthly_billing
 
 
 def shops_of(company: Company) -> list[Shop]:
@@ -86,7 +87,7 @@ def billing():
         "company/billing.html",
         form=form,
         first=first,
-        billing=reports.monthly_billing(current_user.company, first, last),
+        billing=monthly_billing(current_user.company, first, last),
     )
 
 
@@ -98,7 +99,7 @@ def billing_csv():
     if not form.validate():
         return render_template("company/billing.html", form=form), 400
     first, last = form.month_range(local_today(utcnow()))
-    billing = reports.monthly_billing(current_user.company, first, last)
+    billing = monthly_billing(current_user.company, first, last)
     header = ["対象月", "社員番号", "氏名", "食数", "金額", "キャンセル件数", "キャンセル料",
               "給与天引き額"]  # fmt: skip
     rows = [

@@ -1,9 +1,9 @@
 """The lists, totals and sheets of the shop and company pages.
 
 Each report loads its rows in a fixed number of queries (orders with their company, user and
-menu joined in; billing aggregated in SQL) and groups them in Python, so a page costs the
-same number of queries for 5 orders or 500. Cancelled orders appear in lists, marked, but
-never in counts or amounts; their cancel fees count in billing only.
+menu joined in) and groups them in Python, so a page costs the same number of queries for 5
+orders or 500. Cancelled orders appear in lists, marked, but never in counts or amounts (their
+cancel fees count in billing only: services/billing.py).
 """
 
 from collections.abc import Callable, Iterable
@@ -367,65 +367,3 @@ def fax_sheet(company: Company, shop: Shop, delivery_date: date) -> FaxSheet:
             tally.lunches += line.tally.lunches
             tally.amount += line.tally.amount
     return FaxSheet(company, shop, delivery_date, lines, tally)
-
-
-@dataclass
-class BillingLine:
-    """One employee's (or shop's) month: lunches, their price, cancel fees, the sum owed."""
-
-    subject: UserRef | Shop | None
-    lunches: int = 0
-    amount: int = 0
-    cancellations: int = 0
-    cancel_fees: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.amount + self.cancel_fees
-
-
-@dataclass
-class Billing:
-    employees: list[BillingLine]
-    shops: list[BillingLine]
-
-    @property
-    def total(self) -> BillingLine:
-        line = BillingLine(None)
-        for shop in self.shops:
-            line.lunches += shop.lunches
-            line.amount += shop.amount
-            line.cancellations += shop.cancellations
-            line.cancel_fees += shop.cancel_fees
-        return line
-
-
-def monthly_billing(company: Company, first: date, last: date) -> Billing:
-    """Return what each employee owes (給与天引き) and what each shop will invoice."""
-    live = Order.status == OrderStatus.ORDERED
-    cancelled = Order.status == OrderStatus.CANCELLED
-    sums = (
-        sa.func.coalesce(sa.func.sum(Order.quantity).filter(live), 0),
-        sa.func.coalesce(sa.func.sum(Order.unit_price * Order.quantity).filter(live), 0),
-        sa.func.count(Order.id).filter(cancelled),
-        sa.func.coalesce(sa.func.sum(Order.cancel_fee).filter(cancelled), 0),
-    )
-    in_month = (Order.company_id == company.id, Order.delivery_date.between(first, last))
-    employees = db.session.execute(
-        sa.select(User.id, User.name, User.employee_code, *sums)
-        .join(Order, Order.user_id == User.id)
-        .where(*in_month)
-        .group_by(User.id)
-        .order_by(User.employee_code, User.name, User.id)
-    ).all()
-    shops = db.session.execute(
-        sa.select(Shop, *sums)
-        .join(Order, Order.shop_id == Shop.id)
-        .where(*in_month)
-        .group_by(Shop.id)
-        .order_by(Shop.name)
-    ).all()
-    return Billing(
-        employees=[BillingLine(UserRef(*row[:3]), *row[3:]) for row in employees],
-        shops=[BillingLine(*row) for row in shops],
-    )
