@@ -31,6 +31,7 @@ class Config:
     # Server used to create the application database (`flask obento create-db`);
     # empty means the `postgres` database of the same server.
     ADMIN_DATABASE_URL = os.environ.get("ADMIN_DATABASE_URL", "")
+    # The business day's time zone (obento/calendar.py), fixed when the app starts.
     OBENTO_TIMEZONE = os.environ.get("OBENTO_TIMEZONE", "Asia/Tokyo")
 
     DB_CONNECT_TIMEOUT = _int("DB_CONNECT_TIMEOUT", 2)  # seconds per attempt

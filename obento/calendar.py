@@ -6,7 +6,6 @@ here too.
 """
 
 import enum
-import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,7 +13,9 @@ from datetime import date, datetime, time, timedelta
 import jpholiday
 import pytz
 
-TIMEZONE = pytz.timezone(os.environ.get("OBENTO_TIMEZONE", "Asia/Tokyo"))
+from config import Config
+
+TIMEZONE = pytz.timezone(Config.OBENTO_TIMEZONE)
 WEEKDAYS_JA = "月火水木金土日"
 
 
