@@ -15,7 +15,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -29,6 +31,8 @@ from bench.server import ROOT, Gunicorn
 from obento.calendar import local_today
 
 LARGE_DB, SMALL_DB = "obento_bench", "obento_bench_small"
+ORDER_PLACEMENT = "order placement"
+ORDER_PLACEMENT_LEAN = "order placement, hand-written (bench/lean.py)"
 SMALL_ORDERS = 10_000
 
 
@@ -264,12 +268,13 @@ class Bench:
             phases = [("warm-up", args.warmup)] if args.warmup > 0 else []
             phases += [(f"c={c}", args.duration) for c in args.connections]
             needed = [self.order_pairs_needed(seconds) for _, seconds in phases]
-            users = min(len(data.staff), math.ceil(sum(needed) / len(dates)))
+            # Pairs for the app and for the hand-written placement (bench/lean.py).
+            users = min(len(data.staff), math.ceil(2 * sum(needed) / len(dates)))
             # Spread over the companies (the first 499 staff all work for the billing company).
             staff = data.staff[:: max(1, len(data.staff) // users)][:users]
             log(
                 f"logging {users} staff users in through the login form "
-                f"({len(dates)} open dates, {sum(needed):,} orders at most)"
+                f"({len(dates)} open dates, {2 * sum(needed):,} orders at most)"
             )
             started = time.monotonic()
             logins = login_many(
@@ -284,7 +289,8 @@ class Bench:
             self.report["logins"] = users + 1
             log(f"  {users + 1} logins in {self.report['login_seconds']:.1f} s")
 
-            self.order_scenario(server, data, staff, logins, dates, phases, needed)
+            orders = self.order_requests(staff, logins, dates)
+            placed = self.order_scenario(server, ORDER_PLACEMENT, orders, phases, needed, data)
             billing = f"/company/billing?month={data.billing_month}"
             self.get_scenario(
                 server,
@@ -299,6 +305,8 @@ class Bench:
             results = self.measure(server, "quick", quick, 200, args.connections)
             self.add_rows("one-tap page", results, "table", data)
             self.record_rss(server)
+        placed += self.lean_scenario(data, orders, phases, needed)
+        self.report["orders_check"] = self.check_orders(data, placed)
 
     def day_list_path(self, data: datagen.DataSet) -> str:
         return f"/shop/orders?date={data.day_list_date.isoformat()}&days_ago=0"
@@ -322,38 +330,32 @@ class Bench:
             row["data_set"] = f"{data.orders:,} orders"
             self.report["scenarios"].append(row)
 
-    def order_scenario(self, server, data, staff, logins, dates, phases, needed) -> None:
-        """POST /orders/ as many different users; each (user, date) once in the whole run."""
-        if any(login.csrf_token is None for login in logins):
+    def order_requests(self, staff, logins, dates) -> Iterator[Request]:
+        """POST /orders/ as many different users, each (user, date) once in the whole run."""
+        if any(session.csrf_token is None for session in logins):
             self.report["notes"].append(
                 "GET /orders/ showed no CSRF token for some users: order placement cannot work."
             )
-        entries = [
-            Request(
-                "POST",
-                "/orders/",
-                login.cookie,
-                urlencode(
-                    {
-                        "delivery_date": day.isoformat(),
-                        "menu_id": user.default_menu_id,
-                        "quantity": 1,
-                        "csrf_token": login.csrf_token or "",
-                        # A browser gets a new one-time form token with every order page.
-                        "form_token": secrets.token_urlsafe(16),
-                    },
-                    quote_via=quote,
-                ),
-            )
-            for day in dates
-            for user, login in zip(staff, logins, strict=True)
-        ]
+        for day in dates:
+            for user, session in zip(staff, logins, strict=True):
+                form = {
+                    "delivery_date": day.isoformat(),
+                    "menu_id": user.default_menu_id,
+                    "quantity": 1,
+                    "csrf_token": session.csrf_token or "",
+                    # A browser gets a new one-time form token with every order page.
+                    "form_token": secrets.token_urlsafe(16),
+                }
+                yield Request("POST", "/orders/", session.cookie, urlencode(form, quote_via=quote))
+
+    def order_scenario(self, server, name, orders, phases, needed, data) -> list[Result]:
+        """Place the next `needed` orders of `orders` in each phase; return every run."""
         url = f"http://127.0.0.1:{server.port}"
-        start, results, used = 0, [], []
+        label = "orders" if name == ORDER_PLACEMENT else "orders-lean"
+        results = []
         for (phase, seconds), count in zip(phases, needed, strict=True):
-            part = entries[start : start + count]
-            start += count
-            path = write_requests(self.work / f"orders-{phase}.tsv", part)
+            part = list(islice(orders, count))
+            path = write_requests(self.work / f"{label}-{phase}.tsv", part)
             connections = 8 if phase == "warm-up" else int(phase[2:])
             result = run_wrk(
                 url,
@@ -363,25 +365,34 @@ class Bench:
                 seconds,
                 self.args.wrk_threads,
                 self.work,
-                f"orders-{phase}",
+                f"{label}-{phase}",
                 server.all_pids,
             )
-            used.extend(part[: min(result.sent, len(part))])
             results.append(result)
             if phase == "warm-up":
                 continue
             log(
-                f"  order placement {phase}: {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms,"
+                f"  {name} {phase}: {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms,"
                 f" p99 {result.p99_ms:.1f} ms, statuses {result.statuses},"
                 f" socket errors {result.socket_errors}, reused lines {result.wrapped}"
             )
-            self.add_rows("order placement", [result], "insert", data)
+            self.add_rows(name, [result], "insert", data)
             if result.wrapped:
                 self.report["notes"].append(
-                    f"order placement {phase}: the prepared orders ran out ({result.wrapped}"
+                    f"{name} {phase}: the prepared orders ran out ({result.wrapped}"
                     " requests reused a (user, date)); raise the pool in bench/run.py."
                 )
-        self.report["orders_check"] = self.check_orders(data, results)
+        return results
+
+    def lean_scenario(self, data, orders, phases, needed) -> list[Result]:
+        """The same orders (other users and dates) through bench/lean.py, the hand-written
+        placement, served like the app with the app's settings and the same session key."""
+        log("order placement through bench/lean.py (hand-written, the same SQL)")
+        env = {**self.app_env(data.database), "BENCH_LEAN_DSN": self.dsn(data.database)}
+        with Gunicorn(
+            "bench.lean:app", self.args.workers, env, self.work / "lean.log", ready_path="/ping"
+        ) as server:
+            return self.order_scenario(server, ORDER_PLACEMENT_LEAN, orders, phases, needed, data)
 
     def check_orders(self, data: datagen.DataSet, results: list[Result]) -> dict:
         """Every 303 (acknowledged order) is in the database exactly once, and nothing else is."""
