@@ -21,9 +21,9 @@ MESSAGES = {
     404: ("ページが見つかりません", "お探しのページは見つかりませんでした。URLをご確認ください。"),
     405: ("この操作はできません", "このページではその操作を受け付けていません。"),
     409: (
-        "すでに登録されています",
-        "同じ内容がすでに登録されています（同時に送信された可能性があります）。"
-        "ページを再読み込みしてご確認ください。",
+        "ほかの操作と重なりました",
+        "関連するデータがほかの操作で変更されたため、処理できませんでした。"
+        "ページを再読み込みしてから、もう一度お試しください。",
     ),
     413: ("送信データが大きすぎます", "ファイルや入力内容を小さくして、もう一度お試しください。"),
     429: (
@@ -97,15 +97,27 @@ def handle_database_unavailable(error: OperationalError | PoolTimeoutError):
     return render_error(503)
 
 
+# Constraints that refuse a row its service had checked a moment before: another request
+# changed the data in between. Any other integrity error is a bug, and stays a 500.
+RACES = {
+    # the same form sent twice at once (a double click, two tabs)
+    pg_errors.UniqueViolation: (
+        "同じ内容がすでに登録されています（同時に送信された可能性があります）。"
+        "ページを再読み込みしてご確認ください。"
+    ),
+    # a row referred to was deleted meanwhile (a menu nobody had ordered yet): the page's
+    # default message
+    pg_errors.ForeignKeyViolation: None,
+}
+
+
 def handle_integrity_error(error: IntegrityError):
-    """A unique constraint refused a row its service had checked a moment before: the same
-    form sent twice at once (a double click, two tabs). Anything else is a bug: a 500."""
-    if not isinstance(error.orig, pg_errors.UniqueViolation):
+    if type(error.orig) not in RACES:
         raise error
     current_app.logger.warning(
-        "duplicate refused path=%s constraint=%s", request.path, error.orig.diag.constraint_name
+        "conflict refused path=%s constraint=%s", request.path, error.orig.diag.constraint_name
     )
-    return render_error(409)
+    return render_error(409, RACES[type(error.orig)])
 
 
 def handle_internal_error(error: InternalServerError):

@@ -12,6 +12,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import time as monotonic_time
 import uuid
 from datetime import UTC, date, datetime, time
 
@@ -320,3 +322,37 @@ def submit(client):
         return client.post(url, data={**(data or {}), "csrf_token": csrf_token(page)}, **kwargs)
 
     return do_submit
+
+
+def post_during(app, client, url: str, data: dict, other_transaction):
+    """POST `data` to `url` while another transaction holds rows the request will need.
+
+    `other_transaction(connection)` runs first and stays uncommitted; the request is sent
+    from a thread and, once PostgreSQL shows it waiting for a lock, the other transaction
+    commits. This is how two requests meet in production (a double click, an admin deleting
+    what someone orders), made deterministic. Needs `real_commits`. Returns the response.
+    """
+    responses = []
+
+    def post() -> None:
+        with app.app_context():
+            responses.append(client.post(url, data=data))
+
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    with db.engine.connect() as other, db.engine.connect() as observer:
+        other_transaction(other)
+        request = threading.Thread(target=post)
+        request.start()
+        deadline = monotonic_time.monotonic() + 10
+        while not observer.execute(waiting).scalar():
+            observer.rollback()  # pg_stat_activity is a snapshot per transaction
+            assert request.is_alive(), f"the request ended without waiting: {responses}"
+            assert monotonic_time.monotonic() < deadline, "the request never waited"
+            monotonic_time.sleep(0.02)
+        other.commit()
+        request.join(timeout=30)
+    assert responses, "the request did not finish"
+    return responses[0]

@@ -3,10 +3,11 @@
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from obento.extensions import db
-from obento.models import Order, OrderAction, OrderStatus, ShopClosedDay
-from tests.conftest import csrf_token
+from obento.models import Menu, Order, OrderAction, OrderStatus, ShopClosedDay
+from tests.conftest import csrf_token, post_during
 from tests.ordering.conftest import events_of, order_count, order_data, order_log, post_order
 
 
@@ -161,3 +162,19 @@ def test_closed_days_and_holidays_are_not_offered(client, login, world, clock):
     text = client.get("/orders/").text
     assert "2026年11月26日(木) お届け" not in text
     assert "2026年11月27日(金) お届け" in text
+
+
+@pytest.mark.real_commits
+def test_a_menu_deleted_while_it_is_ordered_is_a_409(app, client, login, world):
+    """The admin deletes a menu nobody has ordered yet at the moment it is first ordered: the
+    order's checks still saw the menu, its foreign key then finds it gone."""
+    login(world.staff.username)
+    form = order_data(
+        client.get("/orders/"), delivery_date="2026-11-25", menu_id=world.sake.id, quantity="1"
+    )
+    delete = sa.delete(Menu).where(Menu.id == world.sake.id)
+    response = post_during(app, client, "/orders/", form, lambda other: other.execute(delete))
+    assert response.status_code == 409
+    assert "ほかの操作で変更されたため、処理できませんでした。" in response.text
+    assert order_count() == 0
+    assert db.session.scalar(sa.select(Menu.id).where(Menu.id == world.sake.id)) is None

@@ -1,7 +1,5 @@
 """A shop user's own settings, calendar and menus, and what they may not touch."""
 
-import threading
-import time as clock_time
 from datetime import date, time
 
 import pytest
@@ -10,7 +8,7 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.models import Menu, Role, ShopClosedDay
 from tests.admin.test_admin_shops import RULES
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, post_during
 
 
 def _shop_user(login, make_user, make_shop):
@@ -63,47 +61,18 @@ def test_calendar_shows_open_days_holidays_and_closed_days(
     assert db.session.scalar(sa.select(sa.func.count(ShopClosedDay.id))) == 1
 
 
-def _wait_until_blocked(connection, request: threading.Thread, responses: list) -> None:
-    """Return once the request waits for a lock; fail if it ends (or runs 10 s) without."""
-    waiting = sa.text(
-        "SELECT count(*) FROM pg_stat_activity"
-        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-    )
-    deadline = clock_time.monotonic() + 10
-    while True:
-        blocked = connection.execute(waiting).scalar()
-        connection.rollback()  # pg_stat_activity is a snapshot per transaction
-        if blocked:
-            return
-        assert request.is_alive(), f"the request ended without waiting: {responses}"
-        assert clock_time.monotonic() < deadline, "the request never waited for the other row"
-        clock_time.sleep(0.02)
-
-
 @pytest.mark.real_commits
 def test_the_same_closed_day_sent_twice_at_once_is_a_409(app, client, login, make_user, make_shop):
     """The later of two simultaneous submissions passes the service's check (the earlier one
     has not committed yet), waits on the unique index, and then meets the earlier row."""
     shop = _shop_user(login, make_user, make_shop)
-    token = csrf_token(client.get("/shop/calendar"))
-    responses = []
-
-    def post_later() -> None:
-        with app.app_context():
-            form = {"day": "2026-11-27", "reason": "後", "csrf_token": token}
-            responses.append(client.post("/shop/calendar", data=form))
-
-    with db.engine.connect() as earlier, db.engine.connect() as observer:
-        earlier.execute(
-            sa.insert(ShopClosedDay).values(shop_id=shop.id, day=date(2026, 11, 27), reason="先")
-        )
-        later = threading.Thread(target=post_later)
-        later.start()
-        _wait_until_blocked(observer, later, responses)
-        earlier.commit()
-        later.join(timeout=30)
-    assert responses[0].status_code == 409
-    assert "同じ内容がすでに登録されています" in responses[0].text
+    form = {"day": "2026-11-27", "reason": "後", "csrf_token": csrf_token(client.get("/account"))}
+    earlier = sa.insert(ShopClosedDay).values(shop_id=shop.id, day=date(2026, 11, 27), reason="先")
+    response = post_during(
+        app, client, "/shop/calendar", form, lambda other: other.execute(earlier)
+    )
+    assert response.status_code == 409
+    assert "同じ内容がすでに登録されています" in response.text
     assert db.session.scalars(sa.select(ShopClosedDay.reason)).all() == ["先"]
 
 
