@@ -2,14 +2,16 @@
 
 A reference for the benchmark, never served to users. It does what the real view must do,
 with the app's own parts wherever they are not the framework layers being measured: the
-app's configuration (signed session cookie, Flask-WTF's CSRF check), the SQL statements of
-obento/services (the live-login query, the placement facts, the order and its event in one
-statement), the deadline rules of obento/calendar.py, the order-log line of
-obento/services/audit.py, a flash message and the 303. What it leaves out is Flask-Login,
-the SQLAlchemy session and ORM objects, and WTForms: the statements are compiled once and
-run on a plain psycopg connection per thread, each in its own transaction (autocommit; the
-order and its event are one statement). Anything but a valid order of a logged-in staff
-member answers 4xx without a page: the benchmark only sends valid ones.
+app's configuration (signed session cookie, Flask-WTF's CSRF check, the headers and the
+parameter guard of obento/security.py), the SQL statements of obento/services (the
+live-login query, the placement facts, the order and its event in one statement), the
+deadline rules of obento/calendar.py, the order-log line of obento/services/audit.py, a
+flash message and the 303. What it leaves out is Flask-Login, the SQLAlchemy session and ORM
+objects, and WTForms: the statements are compiled once and run on a plain psycopg connection
+per thread, each in its own transaction (autocommit; the order and its event are one
+statement). Anything but a valid order of a logged-in staff member answers 4xx without a
+page: the benchmark only sends valid ones. The login's last_seen_at refresh (every 5 minutes
+in the app) is left out: it is never due in a run.
 
 Served by scripts/bench with the app's environment (the same SECRET_KEY, so the cookies of
 users who logged in through the real app work here) plus `BENCH_LEAN_DSN`.
@@ -32,6 +34,7 @@ from obento.auth.views import SESSION_TOKEN_KEY
 from obento.clock import utcnow
 from obento.logs import configure_logging
 from obento.models import MAX_QUANTITY, OrderAction, Role
+from obento.security import register_security
 from obento.services.audit import log_event
 from obento.services.orders import _PLACE_ORDER, _PLACEMENT_FACTS
 from obento.services.sessions import _LIVE_LOGIN, _hash
@@ -40,6 +43,7 @@ app = Flask(__name__)
 app.config.from_object(get_config("production"))
 CSRFProtect(app)
 configure_logging(app)
+register_security(app)
 
 _DIALECT = postgresql.psycopg.dialect()
 _local = threading.local()
