@@ -18,7 +18,9 @@ from collections.abc import Iterable
 
 from flask import Response
 
-_NUMBER_LIKE = re.compile(r"[0-9][0-9\-]*")
+# What Excel would read as a number, a date or a time: 0312345678, 03-1234-5678, 00E1 (a
+# power of ten), 1/2 (a date), 1:30 (a time), 00.5, 1,000; full-width digits count too.
+_NUMBER_LIKE = re.compile(r"\d[\d\-/.:,eE+ ]*")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -5,7 +5,7 @@ Japanese message next to the field (WTForms' date and integer fields only know E
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from flask import request
 from flask_wtf import FlaskForm
@@ -13,7 +13,7 @@ from wtforms import StringField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import DateInput, MonthInput, NumberInput
 
-from obento.calendar import period
+from obento.calendar import add_months, month_end, period
 
 # Dates outside these bounds are typing mistakes; keeping them out also keeps
 # `date - timedelta` away from year 1.
@@ -47,8 +47,16 @@ def parse_month(text: str) -> date:
 
 def month_range(first: date) -> tuple[date, date]:
     """Return the first and last day of the month starting at `first`."""
-    next_month = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, next_month - timedelta(days=1)
+    return first, month_end(first)
+
+
+def neighbour_months(first: date) -> tuple[date | None, date | None]:
+    """Return the first days of the months before and after, None beyond the accepted bounds."""
+    previous, following = add_months(first, -1), add_months(first, 1)
+    return (
+        previous if previous >= MIN_DATE else None,
+        following if following <= MAX_DATE else None,
+    )
 
 
 def _strip(value: str | None) -> str | None:

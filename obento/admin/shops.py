@@ -1,13 +1,13 @@
 """`/admin/shops`: shops, their ordering rules and closed days."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy.orm import selectinload
 
 from obento.admin import bp
 from obento.auth.decorators import role_required
 from obento.extensions import db
-from obento.forms import handle_form
+from obento.forms import handle_form, posted_switch
 from obento.forms.shops import ShopForm
 from obento.models import Role, Shop
 from obento.services.shops import DEFAULT_RULES, create_shop, set_shop_active, update_shop
@@ -74,7 +74,7 @@ def _shop_form(shop: Shop | None):
 def shops_state(shop_id: int):
     """Open (`active` = 1) or stop (0) a shop for ordering."""
     shop = shop_or_404(shop_id)
-    active = request.form.get("active") == "1"
+    active = posted_switch()
     set_shop_active(shop, active)
     db.session.commit()
     flash(f"店舗「{shop.name}」の受付を{'再開' if active else '停止'}しました。", "success")

@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from obento.extensions import db
-from obento.forms import add_domain_error
+from obento.forms import add_domain_error, posted_switch
 from obento.forms.users import DefaultMenuForm, ImportForm, PasswordResetForm, UserSearchForm
 from obento.models import Company, Role, User
 from obento.services import DomainError
@@ -174,7 +174,7 @@ def reset_password_action(user: User, links: UserLinks, edit_page):
 
 
 def state_action(user: User, links: UserLinks):
-    active = request.form.get("active") == "1"
+    active = posted_switch()
     try:
         set_user_active(user, active, current_user)
     except DomainError as error:

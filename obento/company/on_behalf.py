@@ -87,9 +87,13 @@ def on_behalf_order(user_id: int):
 @bp.post("/on-behalf/orders/<int:order_id>/cancel")
 @role_required(Role.MANAGER)
 def on_behalf_cancel(order_id: int):
-    """Cancel an order of an employee of the manager's company."""
+    """Cancel an order of an employee of the manager's company.
+
+    Both the order (its company at ordering time) and the employee (now) must belong to the
+    manager's company: someone who moved to another company is that company's business.
+    """
     order = find_order(order_id, company_id=current_user.company_id)
-    if order is None:
+    if order is None or order.user.company_id != current_user.company_id:
         abort(404)
     fee, error = cancel_posted_order(order, current_user)
     if error is not None:

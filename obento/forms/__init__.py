@@ -1,7 +1,8 @@
 """Forms shared by the administration pages of admins, shops and company managers."""
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, request
 
+from obento.errors import refuse
 from obento.extensions import db
 from obento.services import DomainError
 
@@ -15,6 +16,14 @@ def add_domain_error(form, error: DomainError) -> None:
         target.errors.append(error.message)
     else:
         form.form_errors.append(error.message)
+
+
+def posted_switch(name: str = "active") -> bool:
+    """Return the 1/0 a switch button posted; anything else is a bad request (400)."""
+    value = request.form.get(name)
+    if value not in ("0", "1"):
+        refuse(400, "操作の指定が正しくありません。")
+    return value == "1"
 
 
 def handle_form(form, save, template: str, **context):

@@ -1,5 +1,6 @@
 """Form fields with Japanese messages for the values WTForms would reject in English."""
 
+import re
 from datetime import date, datetime, time
 
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, validators
@@ -7,12 +8,14 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TimeInput
 
 from obento.calendar import WEEKDAYS_JA
+from obento.filter_forms import DATE_MESSAGE, parse_date
 
 try:  # WTForms 3.3 deprecates (value, label) tuples as choices
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover (WTForms 3.2)
     SelectChoice = None
 
+_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:00)?")
 NOT_A_NUMBER = "半角数字で入力してください。"
 NOT_A_CHOICE = "一覧から選んでください。"
 
@@ -30,7 +33,15 @@ class InputRequired(validators.InputRequired):
             raise validators.StopValidation(self.message)
 
 
-class NumberField(IntegerField):
+class _ParsedOnce:
+    """A value that did not parse gets its one message, not the range checks' as well."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise validators.StopValidation()
+
+
+class NumberField(_ParsedOnce, IntegerField):
     """An integer; anything else gets a Japanese message instead of a 500 or English."""
 
     def process_formdata(self, valuelist):
@@ -48,7 +59,7 @@ class NumberField(IntegerField):
             raise ValueError(NOT_A_NUMBER) from None
 
 
-class _TextValueField(StringField):
+class _TextValueField(_ParsedOnce, StringField):
     """A value typed as text: `parse` it, `render` it back, `message` when it will not parse.
 
     Subclasses define `parse(text)` and `render(value)`.
@@ -86,6 +97,9 @@ class HourMinuteField(_TextValueField):
     message = "時刻は「14:00」の形で入力してください。"
 
     def parse(self, text: str) -> time:
+        # Browsers send HH:MM, or HH:MM:SS when the input has a step.
+        if not _TIME.fullmatch(text):
+            raise ValueError(text)
         return datetime.strptime(text[:5], "%H:%M").time()
 
     def render(self, value: time) -> str:
@@ -97,10 +111,10 @@ class DayField(_TextValueField):
 
     widget = DateInput()
     value_type = date
-    message = "日付は「2026-11-25」の形で入力してください。"
+    message = DATE_MESSAGE
 
     def parse(self, text: str) -> date:
-        return date.fromisoformat(text)
+        return parse_date(text)
 
     def render(self, value: date) -> str:
         return value.isoformat()

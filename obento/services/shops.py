@@ -6,11 +6,12 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
-from obento.calendar import holiday_name
+from obento.calendar import holiday_name, local_today
+from obento.clock import utcnow
 from obento.extensions import db
 from obento.models import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
 from obento.services import DomainError
-from obento.services.text import check_unique_name
+from obento.services.text import check_single_line, check_unique_name
 
 NAME_MAX = 100
 REASON_MAX = 200
@@ -61,6 +62,23 @@ def _apply_rules(shop: Shop, rules: ShopRules) -> None:
         )
     if rules.open_weekdays == 0:
         raise DomainError("営業する曜日を1つ以上選んでください。", field="open_weekdays")
+    # Free changes end at the order deadline, paid cancels at the cancel deadline (SPEC 4):
+    # an order deadline after the cancel deadline would take orders nobody may cancel.
+    if (
+        rules.order_deadline_days_before == 0
+        and rules.order_deadline_time > rules.cancel_deadline_time
+    ):
+        raise DomainError(
+            "当日締切にする場合、注文締切の時刻はキャンセル締切"
+            f"（{rules.cancel_deadline_time:%H:%M}）より後にはできません。",
+            field="order_deadline_time",
+        )
+    if rules.order_deadline_days_before > rules.max_days_ahead:
+        raise DomainError(
+            f"注文締切が{rules.order_deadline_days_before}日前のため、"
+            f"{rules.order_deadline_days_before}日先以上まで受け付けないと注文できる日がありません。",
+            field="max_days_ahead",
+        )
     for name, value in vars(rules).items():
         setattr(shop, name, value)
 
@@ -104,6 +122,11 @@ def add_closed_day(shop: Shop, day: date, reason: str) -> ShopClosedDay:
     reason = reason.strip()
     if len(reason) > REASON_MAX:
         raise DomainError(f"理由は{REASON_MAX}文字以内にしてください。", field="reason")
+    check_single_line(reason, "理由", "reason")
+    if day < local_today(utcnow()):
+        raise DomainError(
+            "過ぎた日は休業日にできません。今日以降の日付を選んでください。", field="day"
+        )
     taken = sa.select(ShopClosedDay.id).where(
         ShopClosedDay.shop_id == shop.id, ShopClosedDay.day == day
     )

@@ -17,11 +17,9 @@ from obento.models import Company, Menu, Role, Shop, User, company_shops
 from obento.models.user import ROLE_LABELS
 from obento.services import DomainError
 from obento.services.password_policy import check_password_policy
-from obento.services.text import has_control_chars
 from obento.services.users import (
-    EMPLOYEE_CODE_MAX,
-    NAME_MAX,
-    USERNAME_MAX,
+    check_user_texts,
+    check_username_format,
     create_user,
     generate_password,
 )
@@ -203,24 +201,25 @@ def _check_line(
     line: ImportLine, cells: dict, lookups: _Lookups, seen: dict, scope: Company | None
 ):
     errors = line.errors
-    if not line.username:
-        errors.append("ユーザー名が空です。")
-    elif len(line.username) > USERNAME_MAX or any(c.isspace() for c in line.username):
-        errors.append(f"ユーザー名は空白を含まない{USERNAME_MAX}文字以内にしてください。")
-    elif line.username in lookups.taken:
-        errors.append(f"ユーザー名「{line.username}」はすでに使われています。")
-    elif line.username in seen:
-        errors.append(f"ユーザー名「{line.username}」が{seen[line.username]}行目と重複しています。")
+    try:  # the rules of the user forms, which create_user checks again on import
+        check_username_format(line.username)
+    except DomainError as error:
+        errors.append(error.message)
     else:
-        seen[line.username] = line.number
-    if not line.name:
-        errors.append("氏名が空です。")
-    elif has_control_chars(line.name + line.employee_code):
-        errors.append("氏名・社員番号に改行や制御文字は使えません。")
-    elif len(line.name) > NAME_MAX:
-        errors.append(f"氏名は{NAME_MAX}文字以内にしてください。")
-    if len(line.employee_code) > EMPLOYEE_CODE_MAX:
-        errors.append(f"社員番号は{EMPLOYEE_CODE_MAX}文字以内にしてください。")
+        if line.username in lookups.taken:
+            errors.append(f"ユーザー名「{line.username}」はすでに使われています。")
+        elif line.username in seen:
+            errors.append(
+                f"ユーザー名「{line.username}」が{seen[line.username]}行目と重複しています。"
+            )
+        else:
+            seen[line.username] = line.number
+    try:
+        if not line.name:
+            raise DomainError("氏名が空です。")
+        check_user_texts(line.name, line.employee_code)
+    except DomainError as error:
+        errors.append(error.message)
     role = _role(line.role)
     if role is None:
         errors.append(

@@ -26,8 +26,8 @@ def generate_password() -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
 
 
-def check_username(username: str, except_id: int | None = None) -> str:
-    """Return the cleaned username, or raise if it is empty, malformed or taken."""
+def check_username_format(username: str) -> str:
+    """Return the cleaned username, or raise if it is empty or malformed."""
     username = username.strip()
     if not username:
         raise DomainError("ユーザー名を入力してください。", field="username")
@@ -36,6 +36,12 @@ def check_username(username: str, except_id: int | None = None) -> str:
             f"ユーザー名は空白を含まない{USERNAME_MAX}文字以内にしてください。", field="username"
         )
     check_single_line(username, "ユーザー名", "username")  # shown in lists and log lines
+    return username
+
+
+def check_username(username: str, except_id: int | None = None) -> str:
+    """Return the cleaned username, or raise if it is empty, malformed or taken."""
+    username = check_username_format(username)
     query = sa.select(User.id).where(User.username == username)
     if except_id is not None:
         query = query.where(User.id != except_id)
@@ -54,7 +60,8 @@ def check_role_scope(role: str, company: Company | None, shop: Shop | None) -> N
         raise DomainError("店舗ユーザーには店舗を指定してください。", field="shop_id")
 
 
-def _check_texts(name: str, employee_code: str) -> None:
+def check_user_texts(name: str, employee_code: str) -> None:
+    """Raise if the name or the employee code is multi-line or too long."""
     check_single_line(name, "氏名", "name")
     check_single_line(employee_code, "社員番号", "employee_code")
     if len(name.strip()) > NAME_MAX:
@@ -78,7 +85,7 @@ def create_user(
     """Create a user after checking the rules a form would show next to its fields."""
     username = check_username(username)
     check_role_scope(role, company, shop)
-    _check_texts(name, employee_code)
+    check_user_texts(name, employee_code)
     check_password_policy(password, username)
     user = User(
         username=username,
@@ -110,7 +117,7 @@ def update_user(
         raise DomainError("自分自身の権限は変更できません。", field="role", status=409)
     username = check_username(username, except_id=user.id)
     check_role_scope(role, company, shop)
-    _check_texts(name, employee_code)
+    check_user_texts(name, employee_code)
     new_company_id = company.id if company and role in (Role.STAFF, Role.MANAGER) else None
     if new_company_id != user.company_id:
         user.default_menu_id = None  # the favourite belonged to the old company's shops

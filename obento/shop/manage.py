@@ -5,7 +5,6 @@ pages (obento/admin/shops.py, menus.py) reuse them for any shop.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,7 +14,8 @@ from obento.auth.decorators import role_required
 from obento.calendar import local_today
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.forms import add_domain_error, handle_form
+from obento.filter_forms import MonthForm, neighbour_months
+from obento.forms import add_domain_error, handle_form, posted_switch
 from obento.forms.menus import MenuForm
 from obento.forms.shops import ClosedDayForm, ShopRulesForm
 from obento.models import Menu, Role, Shop
@@ -66,25 +66,23 @@ def own_shop() -> Shop:
     return shop
 
 
-def parse_month(text: str | None, today: date) -> date:
-    """Return the first day of `YYYY-MM`, or of today's month when absent or malformed."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
-
-
 def calendar_page(shop: Shop, links: Links, form: ClosedDayForm | None = None, status=200):
-    """Render the month calendar with the closed-day form."""
-    month = parse_month(request.args.get("month"), local_today(utcnow()))
-    previous = (month - timedelta(days=1)).replace(day=1)
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    """Render the month calendar (`month=YYYY-MM`, default this month) with the closed-day form.
+
+    A bad month shows this month, with the message beside the month field (400).
+    """
+    today, month_form = local_today(utcnow()), MonthForm()
+    if month_form.validate():
+        month, _ = month_form.month_range(today)
+    else:
+        month, status = today.replace(day=1), 400
+    previous, following = neighbour_months(month)
     return render_template(
         "shop/calendar.html",
         shop=shop,
         links=links,
         month=month,
+        month_form=month_form,
         previous=previous,
         following=following,
         weeks=month_calendar(shop, month.year, month.month),
@@ -155,7 +153,7 @@ def menu_state_action(menu: Menu, links: Links):
             return redirect(links.url("menus"), code=303)
         message = f"メニュー「{menu.name}」を削除しました。"
     else:
-        active = request.form.get("active") == "1"
+        active = posted_switch()
         set_menu_active(menu, active)
         message = f"メニュー「{menu.name}」の販売を{'再開' if active else '停止'}しました。"
     db.session.commit()

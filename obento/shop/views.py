@@ -18,7 +18,7 @@ from obento.filter_forms import DateForm, PeriodForm
 from obento.fragment_cache import FragmentCache
 from obento.models import Role, Shop
 from obento.services import DomainError, reports
-from obento.services.order_checks import check_orders
+from obento.services.order_checks import MAX_ORDERS_PER_CHECK, check_orders
 from obento.shop import bp
 from obento.shop.forms import CheckForm
 
@@ -116,19 +116,21 @@ def bar_chart(chart: list[tuple[date, int]], last: date) -> str:
 
 def render_list(shop: Shop, form: PeriodForm, check_form: CheckForm | None = None, status=200):
     today = local_today(utcnow())
+    # The links (CSV, check forms) name the period shown, not "today" when they are followed.
+    first, last = (None, None) if form.errors else form.period(today)
     context = {
         "shop": shop,
         "form": form,
         "check_form": check_form or CheckForm(formdata=None),
         "args": list_args(shop, form),
         "today": today,
+        "max_check": MAX_ORDERS_PER_CHECK,
         "shops": db.session.scalars(sa.select(Shop).order_by(Shop.name)).all()
         if current_user.role == Role.ADMIN
         else [],
     }
     if form.errors:
         return render_template("shop/orders.html", **context), 400
-    first, last = form.period(today)
     return render_template(
         "shop/orders.html",
         **context,

@@ -51,7 +51,7 @@ def test_admin_pages_render(client, login, make_user, make_shop):
         "/admin/",
         "/admin/menus?shop=abc",
         f"/admin/shops/{shop.id}",
-        f"/admin/shops/{shop.id}/calendar?month=2026-13",
+        f"/admin/shops/{shop.id}/calendar?month=2026-11",
         "/admin/users/new",
         "/admin/users/import",
         "/admin/companies/new",

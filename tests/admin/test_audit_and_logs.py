@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from obento.extensions import db
+from obento.filter_forms import DATE_MESSAGE
 from obento.models import OrderAction, Role
 from obento.services.audit import record_event
 from tests.conftest import jst
@@ -72,8 +73,11 @@ def test_bad_audit_filters_get_messages(client, login, make_user):
     login(make_user(role=Role.ADMIN).username)
     response = client.get("/admin/audit", query_string={"date_from": "2026-13-01", "shop": "x"})
     assert response.status_code == 422
-    assert "日付は「2026-11-25」の形で入力してください。" in response.text
+    assert DATE_MESSAGE in response.text
     assert "一覧から選んでください。" in response.text
+    for far in ({"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}):
+        response = client.get("/admin/audit", query_string=far)
+        assert response.status_code == 422 and DATE_MESSAGE in response.text, far
     reversed_range = client.get(
         "/admin/audit", query_string={"date_from": "2026-11-22", "date_to": "2026-11-01"}
     )

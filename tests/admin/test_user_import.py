@@ -66,7 +66,7 @@ def test_preview_lists_every_bad_line_and_nothing_is_written(
     assert "権限「superuser」は使えません" in text
     assert "ユーザー名「taken」はすでに使われています。" in text
     assert "店舗「ない店」は登録されていません。" in text
-    assert "ユーザー名が空です。" in text
+    assert "ユーザー名を入力してください。" in text
     assert "山田 太郎" in text and "田中 花子" in text  # decoded correctly
     assert "人を登録する</button>" not in text
     assert _count_users() == before
@@ -185,4 +185,25 @@ def test_too_many_lines_are_refused_before_anything_else(client, login, make_use
     response = _upload(submit, "/admin/users/import", (HEADER + lines).encode("utf-8"))
     assert response.status_code == 422
     assert "一度に取り込めるのは100人までです。" in response.text
+    assert _count_users() == before
+
+
+def test_preview_applies_the_forms_rules_to_names_and_usernames(
+    client, login, make_user, submit, world
+):
+    """What the confirmation would refuse (create_user's checks) is refused in the preview."""
+    login(make_user(role=Role.ADMIN).username)
+    before = _count_users()
+    data = (
+        HEADER
+        + "ctrl\x01user,制御,staff,株式会社みらい,,,\r\n"
+        + "okname,改\x7f行,staff,株式会社みらい,,,\r\n"
+        + "fine,良い 名前,staff,株式会社みらい,,,\r\n"
+    )
+    response = _upload(submit, "/admin/users/import", data.encode())
+    assert response.status_code == 422
+    assert "2行に誤りがあります" in response.text
+    assert "ユーザー名に改行や制御文字は使えません。" in response.text
+    assert "氏名に改行や制御文字は使えません。" in response.text
+    assert "<td>注文者</td>" in response.text  # the role by its Japanese name, not "staff"
     assert _count_users() == before

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from obento.extensions import db
 from obento.models import OrderStatus, Role
 from tests.report_world import TODAY, TOMORROW
 
@@ -196,3 +197,32 @@ def test_a_manager_never_sees_another_company(client, login, world, orders, make
     assert "上田 次郎" in billing and "青木 一郎" not in billing
     sheet = client.get(f"/company/sheet?date=2026-11-26&shop={world.shop.id}").text
     assert "合計金額: <strong>2,500円</strong>" in sheet  # only みどり工業's 5 lunches
+
+
+def test_an_employee_who_moved_away_is_the_new_companys_business(
+    client, login, world, manager, orders, submit
+):
+    """Aoki ordered while at さくら, then moved to みどり: さくら's manager may no longer
+    cancel that order, nor see みどり's orders on Aoki's page."""
+    aoki, old_order = world.staff[0], orders[0]
+    aoki.company_id = world.midori.id
+    db.session.commit()
+    login(manager.username)
+    response = submit(f"/company/on-behalf/orders/{old_order.id}/cancel")
+    assert response.status_code == 404
+    assert "青木 一郎" not in response.text
+    db.session.refresh(old_order)
+    assert old_order.status == OrderStatus.ORDERED
+
+
+@pytest.mark.parametrize("value", ["x", ""])
+def test_a_user_switch_other_than_1_or_0_changes_nothing(
+    client, login, world, manager, submit, value
+):
+    login(manager.username)
+    aoki = world.staff[0]
+    response = submit(f"/company/users/{aoki.id}/state", {"active": value})
+    assert response.status_code == 400
+    assert "操作の指定が正しくありません。" in response.text
+    db.session.refresh(aoki)
+    assert aoki.active

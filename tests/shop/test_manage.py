@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from obento.extensions import db
+from obento.filter_forms import DATE_MESSAGE, MONTH_MESSAGE
 from obento.models import Menu, Role, ShopClosedDay
 from tests.admin.test_admin_shops import RULES
 from tests.conftest import csrf_token, post_during
@@ -57,7 +58,7 @@ def test_calendar_shows_open_days_holidays_and_closed_days(
     assert "この日はすでに休業日に登録されています。" in again.text
     bad = submit("/shop/calendar", {"day": "2026-02-31", "reason": ""})
     assert bad.status_code == 422
-    assert "日付は「2026-11-25」の形で入力してください。" in bad.text
+    assert DATE_MESSAGE in bad.text
     assert db.session.scalar(sa.select(sa.func.count(ShopClosedDay.id))) == 1
 
 
@@ -170,3 +171,119 @@ def test_other_roles_cannot_use_shop_pages(client, login, make_user, submit):
         assert client.get(path).status_code == 403
     assert submit("/shop/calendar", {"day": "2026-12-01"}).status_code == 403
     assert db.session.scalar(sa.select(ShopClosedDay.id)) is None
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "2026-13", "abc", "2026-1"])
+def test_a_bad_calendar_month_is_explained_beside_the_field(
+    client, login, make_user, make_shop, month
+):
+    _shop_user(login, make_user, make_shop)
+    page = client.get("/shop/calendar", query_string={"month": month})
+    assert page.status_code == 400
+    assert MONTH_MESSAGE in page.text
+    assert f'value="{month}"' in page.text  # what was typed stays in the field
+    assert "2026年11月" in page.text  # this month is shown meanwhile
+
+
+def test_the_calendar_links_stop_at_the_accepted_months(client, login, make_user, make_shop):
+    _shop_user(login, make_user, make_shop)
+    last = client.get("/shop/calendar?month=2099-12").text
+    assert "month=2099-11" in last and "month=2100-01" not in last
+    first = client.get("/shop/calendar?month=2000-01").text
+    assert "month=2000-02" in first and "month=1999-12" not in first
+
+
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"day": "9999-12-31"}, DATE_MESSAGE),
+        ({"day": "0001-01-01"}, DATE_MESSAGE),
+        ({"day": "2026-11-23"}, "過ぎた日は休業日にできません。今日以降の日付を選んでください。"),
+        ({"day": "2026-12-01", "reason": "年末\n休業"}, "理由に改行や制御文字は使えません。"),
+    ],
+)
+def test_closed_days_out_of_range_past_or_multiline_are_refused(
+    client, login, make_user, make_shop, submit, clock, form, message
+):
+    clock.set_jst("2026-11-24 09:00")
+    _shop_user(login, make_user, make_shop)
+    response = submit("/shop/calendar", form)
+    assert response.status_code == 422
+    assert message in response.text
+    assert db.session.scalar(sa.select(sa.func.count(ShopClosedDay.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "rules, field, message",
+    [
+        (
+            {"order_deadline_days_before": "0", "order_deadline_time": "12:00"},
+            "order_deadline_time",
+            "当日締切にする場合、注文締切の時刻はキャンセル締切（10:30）より後にはできません。",
+        ),
+        (
+            {"order_deadline_days_before": "14", "max_days_ahead": "1"},
+            "max_days_ahead",
+            "注文締切が14日前のため、14日先以上まで受け付けないと注文できる日がありません。",
+        ),
+    ],
+)
+def test_deadlines_that_contradict_each_other_are_refused(
+    client, login, make_user, make_shop, submit, rules, field, message
+):
+    shop = _shop_user(login, make_user, make_shop)
+    base = {**RULES, "cancel_deadline_time": "10:30"}
+    response = submit("/shop/settings", {**base, **rules})
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in response.text and message in response.text
+    db.session.refresh(shop)
+    assert (shop.order_deadline_days_before, shop.max_days_ahead) == (1, 14)
+
+
+def test_the_same_day_deadline_may_equal_the_cancel_deadline(
+    client, login, make_user, make_shop, submit
+):
+    shop = _shop_user(login, make_user, make_shop)
+    rules = {"order_deadline_days_before": "0", "order_deadline_time": "10:30"}
+    response = submit("/shop/settings", {**RULES, "cancel_deadline_time": "10:30", **rules})
+    assert response.status_code == 303
+    db.session.refresh(shop)
+    assert (shop.order_deadline_days_before, shop.order_deadline_time) == (0, time(10, 30))
+
+
+@pytest.mark.parametrize("typed", ["14:00abc", "14:00:99", "1400", "１４:００"])
+def test_a_time_with_anything_more_is_refused(client, login, make_user, make_shop, submit, typed):
+    shop = _shop_user(login, make_user, make_shop)
+    response = submit("/shop/settings", {**RULES, "order_deadline_time": typed})
+    assert response.status_code == 422
+    assert "時刻は「14:00」の形で入力してください。" in response.text
+    db.session.refresh(shop)
+    assert shop.order_deadline_time == time(14, 0)
+
+
+def test_a_time_with_zero_seconds_is_accepted(client, login, make_user, make_shop, submit):
+    shop = _shop_user(login, make_user, make_shop)
+    assert submit("/shop/settings", {**RULES, "order_deadline_time": "15:45:00"}).status_code == 303
+    db.session.refresh(shop)
+    assert shop.order_deadline_time == time(15, 45)
+
+
+def test_a_number_that_does_not_parse_gets_one_message(client, login, make_user, make_shop, submit):
+    _shop_user(login, make_user, make_shop)
+    response = submit("/shop/settings", {**RULES, "cancel_fee": "9" * 40})
+    assert response.status_code == 422
+    assert "桁数が多すぎます。" in response.text
+    assert "0円から100,000円までで入力してください。" not in response.text
+
+
+@pytest.mark.parametrize("value", ["x", "", "2"])
+def test_a_menu_switch_other_than_1_or_0_changes_nothing(
+    client, login, make_user, make_shop, make_menu, submit, value
+):
+    shop = _shop_user(login, make_user, make_shop)
+    menu = make_menu(shop=shop)
+    response = submit(f"/shop/menus/{menu.id}/state", {"active": value})
+    assert response.status_code == 400
+    assert "操作の指定が正しくありません。" in response.text
+    db.session.refresh(menu)
+    assert menu.active

@@ -238,3 +238,24 @@ def test_admin_checks_the_orders_of_the_chosen_shop(client, login, make_user, wo
     assert response.status_code == 404
     assert db.session.get(Order, orders[1].id).checked is False
     assert len(events()) == 1
+
+
+def test_more_unchecked_orders_than_one_check_takes_are_explained(
+    client, login, world, orders, monkeypatch
+):
+    """Above the per-request limit the check-all form is not offered (it would be refused)."""
+    monkeypatch.setattr("obento.shop.views.MAX_ORDERS_PER_CHECK", 1)
+    login(world.shop_user.username)
+    page = client.get("/shop/orders?date=2026-11-26").text
+    assert "をすべて確認済みにする" not in page
+    assert "表示中の未確認の注文は2件です。まとめて確認済みにできるのは1件までのため" in page
+    assert "選択した注文を確認済みにする" in page  # one by one still works
+
+
+def test_the_links_name_the_period_shown(client, login, clock, world, orders):
+    """The page shown at 23:59 offers the CSV and the check of that day, also after 00:00."""
+    clock.set_jst("2026-11-26 23:59")
+    login(world.shop_user.username)
+    page = client.get("/shop/orders").text
+    assert "/shop/orders.csv?date=2026-11-26&amp;days_ago=0" in page
+    assert 'action="/shop/orders/check?date=2026-11-26&amp;days_ago=0"' in page

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from obento.csvutil import excel_text
 from obento.extensions import db
 from obento.models import OrderStatus
 from obento.services import reports
@@ -123,3 +124,20 @@ def test_list_page_costs_the_same_queries_for_few_or_many_orders(
     many = queries_for("/shop/orders?date=2026-11-26"), queries_for("/shop/sheet?date=2026-11-26")
     assert few == many
     assert min(few) >= 3  # the listener did see the page's queries
+
+
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("00E1", '="00E1"'),  # Excel: 0.00E+00
+        ("1/2", '="1/2"'),  # Excel: a date
+        ("1:30", '="1:30"'),  # Excel: a time
+        ("00.5", '="00.5"'),
+        ("１２３", '="１２３"'),  # full-width digits become a number too
+        ("03-1234-5678", '="03-1234-5678"'),
+        ("A-001", "A-001"),  # a letter first: Excel keeps it as text
+        ("-1", "'-1"),  # a formula start is neutralised, not quoted as a number
+    ],
+)
+def test_number_like_codes_stay_text_in_excel(typed, written):
+    assert excel_text(typed) == written
