@@ -8,7 +8,7 @@ from obento import calendar
 from obento.auth.decorators import role_required
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.models import Role
+from obento.models import Menu, Role
 from obento.ordering import bp
 from obento.ordering.forms import (
     CancelOrderForm,
@@ -23,6 +23,7 @@ from obento.services.order_board import (
     month_orders,
     order_board,
     order_state,
+    serving_shops,
     upcoming_orders,
 )
 from obento.services.orders import (
@@ -128,15 +129,31 @@ def place():
     return render_index(form, status)
 
 
+def change_choices(order) -> tuple[list[Menu], bool]:
+    """Return the menus `order` may be changed to, and whether its own menu is no longer offered.
+
+    Its own menu is always among them (first when no longer offered): its quantity may be
+    changed until the deadline even after the menu, or the shop, stopped taking orders.
+    """
+    offered = []
+    if order.shop in serving_shops(order.user):
+        offered = active_menus([order.shop])[order.shop_id]
+    if order.menu in offered:
+        return offered, False
+    return [order.menu, *offered], True
+
+
 def render_order(order, change_form=None, cancel_form=None, status: int = 200):
     state = order_state(order, utcnow())
     if change_form is None:
         change_form = ChangeOrderForm(formdata=None, menu_id=order.menu_id, quantity=order.quantity)
+    menus, menu_closed = change_choices(order) if state.can_change else ([], False)
     return render_template(
         "ordering/show.html",
         state=state,
         order=order,
-        menus=active_menus([order.shop])[order.shop_id],
+        menus=menus,
+        menu_closed=menu_closed,
         change_form=change_form,
         cancel_form=cancel_form or CancelOrderForm(formdata=None),
     ), status

@@ -182,12 +182,17 @@ def change_order(
             status=409,
         )
     check_quantity(quantity)
-    menu = orderable_menu(order.user, menu_id)
-    if menu.shop_id != order.shop_id:
-        raise DomainError(
-            "別のお店のメニューに変更するには、いったん取り消してから注文し直してください。",
-            field="menu_id",
-        )
+    if menu_id == order.menu_id:
+        # Keeping the menu is a change of quantity only: allowed until the deadline even when
+        # the menu or its shop no longer takes orders (the order was placed when it did).
+        menu = order.menu
+    else:
+        menu = orderable_menu(order.user, menu_id)
+        if menu.shop_id != order.shop_id:
+            raise DomainError(
+                "別のお店のメニューに変更するには、いったん取り消してから注文し直してください。",
+                field="menu_id",
+            )
     if menu.id == order.menu_id and quantity == order.quantity:
         return False
     detail = {
