@@ -156,3 +156,54 @@ def test_a_foreign_menu_cannot_become_the_favourite(client, login, world, make_m
     assert "選ばれたメニューは見つかりません。" in response.text
     db.session.refresh(world.staff)
     assert world.staff.default_menu_id is None
+
+
+def test_quick_shows_the_orders_already_placed_beside_the_next_day(client, login, world, clock):
+    world.staff.default_menu_id = world.karaage.id
+    db.session.commit()
+    clock.set_jst("2026-11-24 13:00")
+    login(world.staff.username)
+    page = client.get("/quick")
+    assert "ご注文済み:" not in page.text
+    tapped = client.post(
+        "/quick",
+        data={
+            "csrf_token": csrf_token(page),
+            "delivery_date": "2026-11-25",
+            "menu_id": world.karaage.id,
+            "quantity": "1",
+            "form_token": "tap-1",
+        },
+    )
+    assert tapped.status_code == 303
+    [wednesday] = db.session.scalars(db.select(Order).where(Order.user_id == world.staff.id))
+
+    again = client.get("/quick")  # the same day, before the deadline: that order, in full
+    assert "2026年11月25日(水)分はご注文済みです" in again.text
+    assert "ご注文済み:" not in again.text  # not listed a second time
+
+    clock.set_jst("2026-11-24 14:30")  # Wednesday is closed; Thursday is offered
+    later = client.get("/quick")
+    assert later.status_code == 200
+    assert "2026年11月26日(木) お届け" in later.text and ">注文する</button>" in later.text
+    assert (
+        f'ご注文済み: <a href="/orders/{wednesday.id}">2026年11月25日(水)</a> 唐揚げ弁当 ×1'
+        in later.text
+    )
+    assert order_count(user_id=world.staff.id) == 1
+
+
+def test_quick_lists_every_upcoming_order_but_not_cancelled_ones(client, login, world, make_order):
+    world.staff.default_menu_id = world.karaage.id
+    db.session.commit()
+    make_order(world.staff, world.sake, delivery_date=date(2026, 11, 26), quantity=2)
+    make_order(world.staff, world.karaage, delivery_date=date(2026, 11, 27))
+    make_order(
+        world.staff, world.sake, delivery_date=date(2026, 11, 30), status=OrderStatus.CANCELLED
+    )
+    login(world.staff.username)
+    text = client.get("/quick").text
+    assert "2026年11月25日(水) お届け" in text  # the next orderable day is still offered
+    assert "2026年11月26日(木)</a> 焼き鮭弁当 ×2" in text
+    assert "2026年11月27日(金)</a> 唐揚げ弁当 ×1" in text
+    assert "2026年11月30日(月)" not in text
