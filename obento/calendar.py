@@ -52,11 +52,6 @@ def holiday_name(day: date) -> str | None:
     return jpholiday.is_holiday_name(day)
 
 
-def month_end(first: date) -> date:
-    """Return the last day of the month of `first`."""
-    return add_months(first.replace(day=1), 1) - timedelta(days=1)
-
-
 def add_months(first: date, months: int) -> date:
     """Return the first day of the month `months` after the month of `first`."""
     index = first.year * 12 + first.month - 1 + months

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -8,6 +8,7 @@ from obento import calendar
 from obento.auth.decorators import role_required
 from obento.clock import utcnow
 from obento.extensions import db
+from obento.filter_forms import MAX_DATE, MIN_DATE, MonthForm
 from obento.models import Menu, Role
 from obento.ordering import bp
 from obento.ordering.forms import (
@@ -231,39 +232,23 @@ def favorite():
 @role_required(*ORDERING_ROLES)
 def history():
     """Show the user's orders of a month and the month's total."""
-    today = calendar.local_today(utcnow())
-    month_text = request.args.get("month", f"{today:%Y-%m}")
-    first = parse_month(month_text)
-    if first is None:
-        return render_template(
-            "ordering/history.html",
-            error="月の指定が正しくありません（例: 2026-11）。",
-            orders=[],
-            total=0,
-            first=date(today.year, today.month, 1),
-            month_text=month_text,
-            prev_month=None,
-            next_month=None,
-        ), 400
-    last = calendar.month_end(first)
+    form = MonthForm()
+    if not form.validate():
+        return render_template("ordering/history.html", form=form), 400
+    first, last = form.month_range(calendar.local_today(utcnow()))
     orders = month_orders(current_user, first, last)
     return render_template(
         "ordering/history.html",
-        error=None,
+        form=form,
+        first=first,
         orders=orders,
         total=sum(order.amount for order in orders),
-        first=first,
-        month_text=month_text,
-        prev_month=calendar.add_months(first, -1),
-        next_month=calendar.add_months(first, 1),
+        prev_month=neighbour_month(first, -1),
+        next_month=neighbour_month(first, 1),
     )
 
 
-def parse_month(text: str) -> date | None:
-    """`2026-11` -> 2026-11-01; None when it is not a month."""
-    if len(text) != 7 or text[4] != "-" or not "1900" <= text[:4] <= "2999":
-        return None
-    try:
-        return date.fromisoformat(f"{text}-01")
-    except ValueError:
-        return None
+def neighbour_month(first: date, months: int) -> date | None:
+    """Return the first day of the month `months` away, or None when the form would refuse it."""
+    neighbour = calendar.add_months(first, months)
+    return neighbour if MIN_DATE <= neighbour <= MAX_DATE else None

@@ -1,10 +1,12 @@
 """The monthly history with its total, the one-tap page and the お気に入り button."""
 
+import re
 from datetime import date
 
 import pytest
 
 from obento.extensions import db
+from obento.filter_forms import MONTH_MESSAGE
 from obento.models import Order, OrderAction, OrderStatus
 from tests.conftest import csrf_token
 from tests.ordering.conftest import events_of, order_count
@@ -32,11 +34,11 @@ def test_history_lists_the_month_with_cancelled_orders_and_fees(client, login, w
     assert page.status_code == 200
     text = page.text
     assert "注文履歴 2026年11月" in text
-    assert "今月のお支払い合計: <strong>1,500円</strong>" in text  # 2 x 600 + 300 fee
+    assert "2026年11月のお支払い合計: <strong>1,500円</strong>" in text  # 2 x 600 + 300 fee
     assert text.count("取消済み") == 2 and "取消済み（取消料）" in text
     assert "2026年12月1日" not in text
     december = client.get("/orders/history?month=2026-12").text
-    assert "今月のお支払い合計: <strong>650円</strong>" in december
+    assert "2026年12月のお支払い合計: <strong>650円</strong>" in december
 
 
 def test_history_defaults_to_this_month_and_links_the_neighbours(client, login, world):
@@ -51,15 +53,44 @@ def test_history_defaults_to_this_month_and_links_the_neighbours(client, login, 
 def test_history_shows_only_the_users_own_orders(client, login, world, make_user, make_order):
     make_order(make_user(company=world.company), world.sake, delivery_date=date(2026, 11, 5))
     login(world.staff.username)
-    assert "今月のお支払い合計: <strong>0円</strong>" in client.get("/orders/history").text
+    assert "2026年11月のお支払い合計: <strong>0円</strong>" in client.get("/orders/history").text
 
 
-@pytest.mark.parametrize("month", ["2026-13", "2026-1", "abc", "2026-11-01", "99999-01", "0000-01"])
-def test_history_with_a_bad_month_says_so(client, login, world, month):
+def test_history_of_another_month_names_it_and_keeps_it_in_the_field(
+    client, login, world, make_order
+):
+    make_order(world.staff, world.sake, delivery_date=date(2026, 10, 30), quantity=2)
+    login(world.staff.username)
+    text = client.get("/orders/history?month=2026-10").text
+    assert "注文履歴 2026年10月" in text
+    assert "2026年10月のお支払い合計: <strong>1,300円</strong>" in text
+    assert "今月" not in text
+    assert 'name="month" type="month" value="2026-10"' in text
+    assert "month=2026-09" in text and "month=2026-11" in text
+
+
+@pytest.mark.parametrize(
+    "month", ["2026-13", "2026-1", "abc", "2026-11-01", "99999-01", "0000-01", "1999-12", "2100-01"]
+)
+def test_history_with_a_bad_month_says_so_beside_the_field(client, login, world, month):
     login(world.staff.username)
     response = client.get("/orders/history", query_string={"month": month})
     assert response.status_code == 400
-    assert "月の指定が正しくありません（例: 2026-11）。" in response.text
+    text = response.text
+    # Beside the input, which keeps the typed value for correcting.
+    assert text.count(MONTH_MESSAGE) == 1
+    assert re.search(rf'id="month-error" role="alert">\s*<p>{MONTH_MESSAGE}</p>', text)
+    assert 'aria-describedby="month-error" aria-invalid="true" id="month" name="month"' in text
+    assert f'type="month" value="{month}"' in text
+    assert "お支払い合計" not in text and "前の月" not in text and "次の月" not in text
+
+
+def test_history_offers_no_link_to_a_month_the_form_refuses(client, login, world):
+    login(world.staff.username)
+    last = client.get("/orders/history?month=2099-12").text
+    assert "month=2099-11" in last and "次の月" not in last
+    first = client.get("/orders/history?month=2000-01").text
+    assert "month=2000-02" in first and "前の月" not in first
 
 
 def test_quick_without_a_favourite_sends_the_user_to_choose_one(client, login, world):
