@@ -299,3 +299,29 @@ def test_a_changeable_order_shows_the_price_it_was_placed_at(client, login, worl
     login(world.staff.username)
     text = client.get(f"/orders/{placed.id}").text
     assert "700円" not in text and "600円" in text
+
+
+@pytest.mark.parametrize(
+    ("now", "owed", "note"),
+    [
+        ("2026-11-25 13:59:59", "0円", "（取消料はかかりません）"),
+        ("2026-11-26 09:00", "300円", "（取消料）"),
+    ],
+)
+def test_a_cancelled_order_shows_what_is_owed_not_the_lunches(
+    client, login, world, make_order, clock, now, owed, note
+):
+    order = make_order(world.staff, world.karaage, delivery_date=THURSDAY, quantity=2)
+    clock.set_jst(now)
+    login(world.staff.username)
+    page = client.get(f"/orders/{order.id}")
+    assert '<dt>合計</dt><dd class="total">1,200円</dd>' in page.text
+    response = client.post(f"/orders/{order.id}/cancel", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 303
+    db.session.refresh(order)
+    assert order.status == OrderStatus.CANCELLED and order.amount == int(owed[:-1])
+    text = client.get(f"/orders/{order.id}").text
+    assert '<dt>状態</dt><dd class="cancelled-mark">取消済み</dd>' in text
+    owed_html = f'<dd class="total">{owed}<span class="cancelled-mark">{note}</span></dd>'
+    assert f"<dt>お支払い額</dt>{owed_html}" in text
+    assert "1,200円" not in text and "<dt>合計</dt>" not in text
