@@ -7,7 +7,6 @@ import pytest
 from obento.extensions import db
 from obento.models import OrderEvent, ShopClosedDay
 from obento.ordering.forms import DELIVERY_DATE_MESSAGE
-from tests.conftest import csrf_token
 from tests.ordering.conftest import order_count, post_order
 
 GOOD = {"delivery_date": "2026-11-26", "quantity": "1"}
@@ -80,15 +79,13 @@ def test_a_date_beyond_the_apps_bounds_is_refused_on_every_order_form(
     db.session.commit()
     login(manager.username if "on-behalf" in url else world.staff.username)
     url = url.format(staff=world.staff.id)
-    page = client.get("/orders/")
-    response = client.post(
-        url,
-        data={
-            "csrf_token": csrf_token(page),
-            "delivery_date": "9999-12-31",
-            "menu_id": world.karaage.id,
-            "quantity": "1",
-        },
+    response = post_order(
+        client,
+        client.get("/orders/"),
+        url=url,
+        delivery_date="9999-12-31",
+        menu_id=world.karaage.id,
+        quantity="1",
     )
     assert response.status_code == 422
     assert response.text.count(DELIVERY_DATE_MESSAGE) == 1

@@ -209,8 +209,8 @@ def test_bad_change_after_the_deadline_still_says_why(client, login, world, plac
     assert placed.quantity == 1
 
 
-def stop_taking_orders(world, what: str) -> None:
-    """The admin or the shop stops the ordered menu (唐揚げ弁当) being offered."""
+def open_withdrawn(client, login, world, order, what: str):
+    """Stop the ordered menu (唐揚げ弁当) being offered, then open the order as its owner."""
     if what == "menu deactivated":
         world.karaage.active = False
     elif what == "shop deactivated":
@@ -218,6 +218,15 @@ def stop_taking_orders(world, what: str) -> None:
     else:  # the shop no longer delivers to the company
         world.company.shops.remove(world.shop)
     db.session.commit()
+    login(world.staff.username)
+    return client.get(f"/orders/{order.id}")
+
+
+def post_change(client, page, order, menu, quantity: int):
+    return client.post(
+        f"/orders/{order.id}",
+        data={"csrf_token": csrf_token(page), "menu_id": menu.id, "quantity": str(quantity)},
+    )
 
 
 WITHDRAWN = ["menu deactivated", "shop deactivated", "shop unlinked"]
@@ -228,18 +237,13 @@ def test_the_quantity_of_a_withdrawn_menu_can_still_be_changed(
     app, client, login, world, placed, clock, what
 ):
     clock.set_jst("2026-11-25 13:00")
-    stop_taking_orders(world, what)
-    login(world.staff.username)
-    page = client.get(f"/orders/{placed.id}")
+    page = open_withdrawn(client, login, world, placed, what)
     assert "唐揚げ弁当（受付終了）" in page.text
     assert f'id="change-menu-{world.karaage.id}" value="{world.karaage.id}" checked' in page.text
     assert "このご注文の数量は締切まで変更できます。" in page.text
     # Only a menu that can still be ordered is offered besides it.
     assert ("焼き鮭弁当" in page.text) is (what == "menu deactivated")
-    response = client.post(
-        f"/orders/{placed.id}",
-        data={"csrf_token": csrf_token(page), "menu_id": world.karaage.id, "quantity": "3"},
-    )
+    response = post_change(client, page, placed, world.karaage, 3)
     assert response.status_code == 303
     db.session.refresh(placed)
     assert (placed.menu_id, placed.quantity, placed.unit_price) == (world.karaage.id, 3, 600)
@@ -254,14 +258,9 @@ def test_a_withdrawn_menu_is_still_not_changed_after_the_deadline(
     client, login, world, placed, clock, what
 ):
     clock.set_jst("2026-11-25 13:59")
-    stop_taking_orders(world, what)
-    login(world.staff.username)
-    page = client.get(f"/orders/{placed.id}")
+    page = open_withdrawn(client, login, world, placed, what)
     clock.set_jst("2026-11-25 14:00")
-    response = client.post(
-        f"/orders/{placed.id}",
-        data={"csrf_token": csrf_token(page), "menu_id": world.karaage.id, "quantity": "3"},
-    )
+    response = post_change(client, page, placed, world.karaage, 3)
     assert response.status_code == 409
     assert "変更の締切（2026年11月25日(水) 14:00）を過ぎているため" in response.text
     db.session.refresh(placed)
@@ -279,13 +278,8 @@ def test_switching_to_another_menu_of_a_withdrawn_shop_is_refused(
     client, login, world, placed, clock, what, message
 ):
     clock.set_jst("2026-11-25 13:00")
-    stop_taking_orders(world, what)
-    login(world.staff.username)
-    page = client.get(f"/orders/{placed.id}")
-    response = client.post(
-        f"/orders/{placed.id}",
-        data={"csrf_token": csrf_token(page), "menu_id": world.sake.id, "quantity": "1"},
-    )
+    page = open_withdrawn(client, login, world, placed, what)
+    response = post_change(client, page, placed, world.sake, 1)
     assert response.status_code == 422
     assert message in response.text
     db.session.refresh(placed)

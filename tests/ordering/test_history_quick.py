@@ -9,7 +9,7 @@ from obento.extensions import db
 from obento.filter_forms import MONTH_MESSAGE
 from obento.models import Order, OrderAction, OrderStatus
 from tests.conftest import csrf_token
-from tests.ordering.conftest import events_of, order_count
+from tests.ordering.conftest import events_of, order_count, post_order
 
 
 def test_history_lists_the_month_with_cancelled_orders_and_fees(client, login, world, make_order):
@@ -93,6 +93,21 @@ def test_history_offers_no_link_to_a_month_the_form_refuses(client, login, world
     assert "month=2000-02" in first and "前の月" not in first
 
 
+def tap(client, page, menu, **values):
+    """Press 注文する on the one-tap page `page` (the next day offered: Wednesday 11-25)."""
+    values = {"delivery_date": "2026-11-25", "menu_id": menu.id, "quantity": "1", **values}
+    return post_order(client, page, url="/quick", **values)
+
+
+def open_quick(client, login, world, clock, at: str = "2026-11-24 09:00"):
+    """Make 唐揚げ弁当 the staff member's favourite and open the one-tap page at `at` (JST)."""
+    world.staff.default_menu_id = world.karaage.id
+    db.session.commit()
+    clock.set_jst(at)
+    login(world.staff.username)
+    return client.get("/quick")
+
+
 def test_quick_without_a_favourite_sends_the_user_to_choose_one(client, login, world):
     login(world.staff.username)
     response = client.get("/quick")
@@ -118,16 +133,7 @@ def test_choosing_a_favourite_then_one_tap_ordering(app, client, login, world):
     assert "2026年11月25日(水) お届け" in quick.text and "焼き鮭弁当" in quick.text
     assert "締切: 2026年11月24日(火) 14:00" in quick.text
     assert ">注文する</button>" in quick.text
-    ordered = client.post(
-        "/quick",
-        data={
-            "csrf_token": csrf_token(quick),
-            "delivery_date": "2026-11-25",
-            "menu_id": world.sake.id,
-            "quantity": "1",
-            "form_token": "quick-1",
-        },
-    )
+    ordered = tap(client, quick, world.sake, form_token="quick-1")
     assert ordered.status_code == 303
     order = db.session.scalar(db.select(Order).where(Order.user_id == world.staff.id))
     assert ordered.headers["Location"] == f"/orders/{order.id}"
@@ -147,22 +153,10 @@ def test_choosing_a_favourite_then_one_tap_ordering(app, client, login, world):
 
 
 def test_quick_after_the_deadline_offers_the_next_day(client, login, world, clock):
-    world.staff.default_menu_id = world.karaage.id
-    db.session.commit()
-    clock.set_jst("2026-11-24 13:59:59")
-    login(world.staff.username)
-    page = client.get("/quick")
+    page = open_quick(client, login, world, clock, "2026-11-24 13:59:59")
     assert "2026年11月25日(水) お届け" in page.text
     clock.set_jst("2026-11-24 14:00:00")  # the button is pressed a second too late
-    late = client.post(
-        "/quick",
-        data={
-            "csrf_token": csrf_token(page),
-            "delivery_date": "2026-11-25",
-            "menu_id": world.karaage.id,
-            "quantity": "1",
-        },
-    )
+    late = tap(client, page, world.karaage)
     assert late.status_code == 422
     assert late.text.count("締め切りました（締切: 2026年11月24日(火) 14:00）") == 1
     assert "2026年11月26日(木) お届け" in late.text
@@ -190,22 +184,9 @@ def test_a_foreign_menu_cannot_become_the_favourite(client, login, world, make_m
 
 
 def test_quick_shows_the_orders_already_placed_beside_the_next_day(client, login, world, clock):
-    world.staff.default_menu_id = world.karaage.id
-    db.session.commit()
-    clock.set_jst("2026-11-24 13:00")
-    login(world.staff.username)
-    page = client.get("/quick")
+    page = open_quick(client, login, world, clock, "2026-11-24 13:00")
     assert "ご注文済み:" not in page.text
-    tapped = client.post(
-        "/quick",
-        data={
-            "csrf_token": csrf_token(page),
-            "delivery_date": "2026-11-25",
-            "menu_id": world.karaage.id,
-            "quantity": "1",
-            "form_token": "tap-1",
-        },
-    )
+    tapped = tap(client, page, world.karaage, form_token="tap-1")
     assert tapped.status_code == 303
     [wednesday] = db.session.scalars(db.select(Order).where(Order.user_id == world.staff.id))
 
@@ -224,16 +205,15 @@ def test_quick_shows_the_orders_already_placed_beside_the_next_day(client, login
     assert order_count(user_id=world.staff.id) == 1
 
 
-def test_quick_lists_every_upcoming_order_but_not_cancelled_ones(client, login, world, make_order):
-    world.staff.default_menu_id = world.karaage.id
-    db.session.commit()
+def test_quick_lists_every_upcoming_order_but_not_cancelled_ones(
+    client, login, world, make_order, clock
+):
     make_order(world.staff, world.sake, delivery_date=date(2026, 11, 26), quantity=2)
     make_order(world.staff, world.karaage, delivery_date=date(2026, 11, 27))
     make_order(
         world.staff, world.sake, delivery_date=date(2026, 11, 30), status=OrderStatus.CANCELLED
     )
-    login(world.staff.username)
-    text = client.get("/quick").text
+    text = open_quick(client, login, world, clock).text
     assert "2026年11月25日(水) お届け" in text  # the next orderable day is still offered
     assert "2026年11月26日(木)</a> 焼き鮭弁当 ×2" in text
     assert "2026年11月27日(金)</a> 唐揚げ弁当 ×1" in text
