@@ -52,11 +52,6 @@ def holiday_name(day: date) -> str | None:
     return jpholiday.is_holiday_name(day)
 
 
-def month_end(first: date) -> date:
-    """Return the last day of the month of `first`."""
-    return add_months(first.replace(day=1), 1) - timedelta(days=1)
-
-
 def add_months(first: date, months: int) -> date:
     """Return the first day of the month `months` after the month of `first`."""
     index = first.year * 12 + first.month - 1 + months
@@ -123,16 +118,20 @@ def closed_reason(shop, day: date, closed_days: Collection[date] = ()) -> str | 
 def unorderable_reason(
     shop, day: date, now: datetime, closed_days: Collection[date] = ()
 ) -> str | None:
-    """Return why `day` cannot be ordered from the shop at `now` (Japanese), or None."""
+    """Return why `day` cannot be ordered from the shop at `now` (Japanese), or None.
+
+    The window (today .. max days ahead) is checked first: the holiday lookup works out
+    neighbouring days and must only see dates near today.
+    """
     today = local_today(now)
     if day < today:
         return "過去の日付は注文できません。"
-    closed = closed_reason(shop, day, closed_days)
-    if closed:
-        return f"{format_date(day)}は{closed}"
     last_day = today + timedelta(days=shop.max_days_ahead)
     if day > last_day:
         return f"注文できるのは{format_date(last_day)}のお届け分までです。"
+    closed = closed_reason(shop, day, closed_days)
+    if closed:
+        return f"{format_date(day)}は{closed}"
     deadline = order_deadline(shop, day)
     if now >= deadline:
         return (

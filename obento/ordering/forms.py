@@ -1,14 +1,19 @@
 """Order forms. Every message is Japanese; the services check the rules again."""
 
 import secrets
-from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import NumberInput, TextInput
 
+from obento.filter_forms import MAX_DATE, MIN_DATE, parse_date
 from obento.models import MAX_ID, MAX_QUANTITY
+
+DELIVERY_DATE_MESSAGE = (
+    f"お届け日は「2026-11-26」のような形式で、{MIN_DATE.year}年から{MAX_DATE.year}年までの"
+    "日付を指定してください。"
+)
 
 
 class JaIntegerField(Field):
@@ -40,14 +45,18 @@ class JaIntegerField(Field):
 
 
 class JaDateField(Field):
-    """A YYYY-MM-DD date with Japanese messages."""
+    """A strict `YYYY-MM-DD` date within the app's bounds, with Japanese messages.
+
+    The bounds (filter_forms.parse_date) keep typing mistakes such as 9999-12-31 away from the
+    calendar rules, whose date arithmetic would overflow there.
+    """
 
     widget = TextInput()
 
     def process_formdata(self, valuelist):
         self.raw = (valuelist[0] if valuelist else "").strip()
         try:
-            self.data = date.fromisoformat(self.raw) if len(self.raw) == 10 else None
+            self.data = parse_date(self.raw)
         except ValueError:
             self.data = None
 
@@ -55,7 +64,7 @@ class JaDateField(Field):
         if not getattr(self, "raw", ""):
             raise ValidationError("お届け日を選んでください。")
         if self.data is None:
-            raise ValidationError("お届け日の形式が正しくありません（例: 2026-11-26）。")
+            raise ValidationError(DELIVERY_DATE_MESSAGE)
 
     def _value(self):
         return self.data.isoformat() if self.data else ""

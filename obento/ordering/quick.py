@@ -12,8 +12,8 @@ from obento.ordering import quick_bp
 from obento.ordering.forms import CancelOrderForm, OrderForm, new_form_token
 from obento.ordering.views import ORDERING_ROLES, submit_order
 from obento.services import DomainError
-from obento.services.order_board import order_state
-from obento.services.orders import closed_days_of, live_order, orderable_menu
+from obento.services.order_board import upcoming_orders
+from obento.services.orders import closed_days_of, orderable_menu
 
 
 def favourite_menu():
@@ -33,13 +33,17 @@ def render_quick(menu, form: OrderForm | None = None, status: int = 200):
     closed = closed_days_of(shop, today, today + timedelta(days=shop.max_days_ahead))
     dates = calendar.orderable_dates(shop, now, closed, count=1)
     day = dates[0] if dates else None
-    existing = live_order(current_user, day) if day else None
+    # The day offered may be after days already ordered (e.g. tomorrow's, tapped before its
+    # deadline): those are listed, so that a second tap never comes as a surprise.
+    upcoming = upcoming_orders(current_user, now)
+    state = next((each for each in upcoming if each.order.delivery_date == day), None)
     return render_template(
         "ordering/quick.html",
         menu=menu,
         day=day,
         deadline=calendar.order_deadline(shop, day) if day else None,
-        state=order_state(existing, now) if existing else None,
+        state=state,
+        other_orders=[each for each in upcoming if each is not state],
         form=form,
         cancel_form=CancelOrderForm(formdata=None),
         form_token=new_form_token(),

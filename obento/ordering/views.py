@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -8,7 +8,8 @@ from obento import calendar
 from obento.auth.decorators import role_required
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.models import Role
+from obento.filter_forms import MAX_DATE, MIN_DATE, MonthForm
+from obento.models import Menu, Role
 from obento.ordering import bp
 from obento.ordering.forms import (
     CancelOrderForm,
@@ -23,6 +24,7 @@ from obento.services.order_board import (
     month_orders,
     order_board,
     order_state,
+    serving_shops,
     upcoming_orders,
 )
 from obento.services.orders import (
@@ -128,15 +130,31 @@ def place():
     return render_index(form, status)
 
 
+def change_choices(order) -> tuple[list[Menu], bool]:
+    """Return the menus `order` may be changed to, and whether its own menu is no longer offered.
+
+    Its own menu is always among them (first when no longer offered): its quantity may be
+    changed until the deadline even after the menu, or the shop, stopped taking orders.
+    """
+    offered = []
+    if order.shop in serving_shops(order.user):
+        offered = active_menus([order.shop])[order.shop_id]
+    if order.menu in offered:
+        return offered, False
+    return [order.menu, *offered], True
+
+
 def render_order(order, change_form=None, cancel_form=None, status: int = 200):
     state = order_state(order, utcnow())
     if change_form is None:
         change_form = ChangeOrderForm(formdata=None, menu_id=order.menu_id, quantity=order.quantity)
+    menus, menu_closed = change_choices(order) if state.can_change else ([], False)
     return render_template(
         "ordering/show.html",
         state=state,
         order=order,
-        menus=active_menus([order.shop])[order.shop_id],
+        menus=menus,
+        menu_closed=menu_closed,
         change_form=change_form,
         cancel_form=cancel_form or CancelOrderForm(formdata=None),
     ), status
@@ -214,39 +232,23 @@ def favorite():
 @role_required(*ORDERING_ROLES)
 def history():
     """Show the user's orders of a month and the month's total."""
-    today = calendar.local_today(utcnow())
-    month_text = request.args.get("month", f"{today:%Y-%m}")
-    first = parse_month(month_text)
-    if first is None:
-        return render_template(
-            "ordering/history.html",
-            error="月の指定が正しくありません（例: 2026-11）。",
-            orders=[],
-            total=0,
-            first=date(today.year, today.month, 1),
-            month_text=month_text,
-            prev_month=None,
-            next_month=None,
-        ), 400
-    last = calendar.month_end(first)
+    form = MonthForm()
+    if not form.validate():
+        return render_template("ordering/history.html", form=form), 400
+    first, last = form.month_range(calendar.local_today(utcnow()))
     orders = month_orders(current_user, first, last)
     return render_template(
         "ordering/history.html",
-        error=None,
+        form=form,
+        first=first,
         orders=orders,
         total=sum(order.amount for order in orders),
-        first=first,
-        month_text=month_text,
-        prev_month=calendar.add_months(first, -1),
-        next_month=calendar.add_months(first, 1),
+        prev_month=neighbour_month(first, -1),
+        next_month=neighbour_month(first, 1),
     )
 
 
-def parse_month(text: str) -> date | None:
-    """`2026-11` -> 2026-11-01; None when it is not a month."""
-    if len(text) != 7 or text[4] != "-" or not "1900" <= text[:4] <= "2999":
-        return None
-    try:
-        return date.fromisoformat(f"{text}-01")
-    except ValueError:
-        return None
+def neighbour_month(first: date, months: int) -> date | None:
+    """Return the first day of the month `months` away, or None when the form would refuse it."""
+    neighbour = calendar.add_months(first, months)
+    return neighbour if MIN_DATE <= neighbour <= MAX_DATE else None

@@ -172,7 +172,7 @@ def change_order(
 ) -> bool:
     """Change menu or quantity while it is free to; return whether anything changed."""
     now = now or utcnow()
-    _check_live(order)
+    _lock_live(order)
     permission = calendar.order_permission(order.shop, order.delivery_date, now)
     if permission is not OrderPermission.CHANGE:
         deadline = calendar.order_deadline(order.shop, order.delivery_date)
@@ -182,12 +182,17 @@ def change_order(
             status=409,
         )
     check_quantity(quantity)
-    menu = orderable_menu(order.user, menu_id)
-    if menu.shop_id != order.shop_id:
-        raise DomainError(
-            "別のお店のメニューに変更するには、いったん取り消してから注文し直してください。",
-            field="menu_id",
-        )
+    if menu_id == order.menu_id:
+        # Keeping the menu is a change of quantity only: allowed until the deadline even when
+        # the menu or its shop no longer takes orders (the order was placed when it did).
+        menu = order.menu
+    else:
+        menu = orderable_menu(order.user, menu_id)
+        if menu.shop_id != order.shop_id:
+            raise DomainError(
+                "別のお店のメニューに変更するには、いったん取り消してから注文し直してください。",
+                field="menu_id",
+            )
     if menu.id == order.menu_id and quantity == order.quantity:
         return False
     detail = {
@@ -210,7 +215,7 @@ def change_order(
 def cancel_order(order: Order, actor: User, *, now: datetime | None = None) -> int:
     """Cancel the order while the rules allow; return the fee recorded (0 when free)."""
     now = now or utcnow()
-    _check_live(order)
+    _lock_live(order)
     permission = calendar.order_permission(order.shop, order.delivery_date, now)
     if permission is OrderPermission.NONE:
         deadline = calendar.cancel_deadline(order.shop, order.delivery_date)
@@ -385,7 +390,14 @@ def _placement_facts(
     )
 
 
-def _check_live(order: Order) -> None:
+def _lock_live(order: Order) -> None:
+    """Reload the order's row FOR UPDATE and refuse it unless it is still live.
+
+    The order was read without a lock; a change or cancel of it committed since (a double
+    click, a second tab, the manager on the employee's behalf) is seen here, and one that is
+    still running is waited for, so two of them never both pass the checks.
+    """
+    db.session.refresh(order, with_for_update=True)
     if order.status != OrderStatus.ORDERED:
         raise DomainError("このご注文はすでに取り消されています。", status=409)
 

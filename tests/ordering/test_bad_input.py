@@ -6,6 +6,7 @@ import pytest
 
 from obento.extensions import db
 from obento.models import OrderEvent, ShopClosedDay
+from obento.ordering.forms import DELIVERY_DATE_MESSAGE
 from tests.ordering.conftest import order_count, post_order
 
 GOOD = {"delivery_date": "2026-11-26", "quantity": "1"}
@@ -46,9 +47,16 @@ def assert_refused(client, message: str, status: int = 422, **values):
         ("menu_id", str(10**20), "選ばれたメニューは見つかりません。"),
         ("delivery_date", None, "お届け日を選んでください。"),
         ("delivery_date", "", "お届け日を選んでください。"),
-        ("delivery_date", "2026-02-30", "お届け日の形式が正しくありません（例: 2026-11-26）。"),
-        ("delivery_date", "tomorrow", "お届け日の形式が正しくありません（例: 2026-11-26）。"),
-        ("delivery_date", "<script>", "お届け日の形式が正しくありません（例: 2026-11-26）。"),
+        ("delivery_date", "2026-02-30", DELIVERY_DATE_MESSAGE),
+        ("delivery_date", "tomorrow", DELIVERY_DATE_MESSAGE),
+        ("delivery_date", "<script>", DELIVERY_DATE_MESSAGE),
+        ("delivery_date", "9999-12-31", DELIVERY_DATE_MESSAGE),  # jpholiday overflowed: a 500
+        ("delivery_date", "2100-01-01", DELIVERY_DATE_MESSAGE),
+        ("delivery_date", "1999-12-31", DELIVERY_DATE_MESSAGE),
+        ("delivery_date", "2026-W48-4", DELIVERY_DATE_MESSAGE),  # fromisoformat: 2026-11-26
+        ("delivery_date", "20261126", DELIVERY_DATE_MESSAGE),
+        ("delivery_date", "２０２６-１１-２６", DELIVERY_DATE_MESSAGE),
+        ("delivery_date", "2099-12-31", "注文できるのは2026年12月8日(火)のお届け分までです。"),
         ("delivery_date", "2026-11-20", "過去の日付は注文できません。"),
         ("delivery_date", "2026-11-28", "2026年11月28日(土)は定休日（土曜日）です。"),
         ("delivery_date", "2026-11-23", "過去の日付は注文できません。"),
@@ -60,6 +68,28 @@ def test_bad_field_is_refused_with_a_message(client, login, world, field, value,
     data = {**GOOD, "menu_id": str(world.karaage.id), field: value}
     response = assert_refused(client, message, **data)
     assert "ご注文できませんでした。" in response.text
+
+
+@pytest.mark.parametrize("url", ["/orders/", "/quick", "/company/on-behalf/{staff}"])
+def test_a_date_beyond_the_apps_bounds_is_refused_on_every_order_form(
+    client, login, world, make_user, url
+):
+    world.staff.default_menu_id = world.karaage.id
+    manager = make_user(role="manager", company=world.company)
+    db.session.commit()
+    login(manager.username if "on-behalf" in url else world.staff.username)
+    url = url.format(staff=world.staff.id)
+    response = post_order(
+        client,
+        client.get("/orders/"),
+        url=url,
+        delivery_date="9999-12-31",
+        menu_id=world.karaage.id,
+        quantity="1",
+    )
+    assert response.status_code == 422
+    assert response.text.count(DELIVERY_DATE_MESSAGE) == 1
+    assert order_count() == 0 and _count_events() == 0
 
 
 def test_a_date_past_its_deadline_names_the_deadline(client, login, world, clock):

@@ -207,3 +207,115 @@ def test_bad_change_after_the_deadline_still_says_why(client, login, world, plac
     assert response.text.count("メニューを選んでください。") == 1
     db.session.refresh(placed)
     assert placed.quantity == 1
+
+
+def open_withdrawn(client, login, world, order, what: str):
+    """Stop the ordered menu (唐揚げ弁当) being offered, then open the order as its owner."""
+    if what == "menu deactivated":
+        world.karaage.active = False
+    elif what == "shop deactivated":
+        world.shop.active = False
+    else:  # the shop no longer delivers to the company
+        world.company.shops.remove(world.shop)
+    db.session.commit()
+    login(world.staff.username)
+    return client.get(f"/orders/{order.id}")
+
+
+def post_change(client, page, order, menu, quantity: int):
+    return client.post(
+        f"/orders/{order.id}",
+        data={"csrf_token": csrf_token(page), "menu_id": menu.id, "quantity": str(quantity)},
+    )
+
+
+WITHDRAWN = ["menu deactivated", "shop deactivated", "shop unlinked"]
+
+
+@pytest.mark.parametrize("what", WITHDRAWN)
+def test_the_quantity_of_a_withdrawn_menu_can_still_be_changed(
+    app, client, login, world, placed, clock, what
+):
+    clock.set_jst("2026-11-25 13:00")
+    page = open_withdrawn(client, login, world, placed, what)
+    assert "唐揚げ弁当（受付終了）" in page.text
+    assert f'id="change-menu-{world.karaage.id}" value="{world.karaage.id}" checked' in page.text
+    assert "このご注文の数量は締切まで変更できます。" in page.text
+    # Only a menu that can still be ordered is offered besides it.
+    assert ("焼き鮭弁当" in page.text) is (what == "menu deactivated")
+    response = post_change(client, page, placed, world.karaage, 3)
+    assert response.status_code == 303
+    db.session.refresh(placed)
+    assert (placed.menu_id, placed.quantity, placed.unit_price) == (world.karaage.id, 3, 600)
+    [changed] = events_of(placed)
+    assert changed.action == OrderAction.CHANGED and changed.detail["to_qty"] == 3
+    shown = client.get(response.headers["Location"]).text
+    assert "ご注文を変更しました。" in shown and "1,800円" in shown
+
+
+@pytest.mark.parametrize("what", WITHDRAWN)
+def test_a_withdrawn_menu_is_still_not_changed_after_the_deadline(
+    client, login, world, placed, clock, what
+):
+    clock.set_jst("2026-11-25 13:59")
+    page = open_withdrawn(client, login, world, placed, what)
+    clock.set_jst("2026-11-25 14:00")
+    response = post_change(client, page, placed, world.karaage, 3)
+    assert response.status_code == 409
+    assert "変更の締切（2026年11月25日(水) 14:00）を過ぎているため" in response.text
+    db.session.refresh(placed)
+    assert placed.quantity == 1 and events_of(placed) == []
+
+
+@pytest.mark.parametrize(
+    ("what", "message"),
+    [
+        ("shop deactivated", "「まごころ弁当」は現在ご注文を受け付けていません。"),
+        ("shop unlinked", "選ばれたメニューは見つかりません。"),
+    ],
+)
+def test_switching_to_another_menu_of_a_withdrawn_shop_is_refused(
+    client, login, world, placed, clock, what, message
+):
+    clock.set_jst("2026-11-25 13:00")
+    page = open_withdrawn(client, login, world, placed, what)
+    response = post_change(client, page, placed, world.sake, 1)
+    assert response.status_code == 422
+    assert message in response.text
+    db.session.refresh(placed)
+    assert (placed.menu_id, placed.quantity) == (world.karaage.id, 1)
+    assert events_of(placed) == []
+
+
+def test_a_changeable_order_shows_the_price_it_was_placed_at(client, login, world, placed):
+    world.karaage.price = 700
+    db.session.commit()
+    login(world.staff.username)
+    text = client.get(f"/orders/{placed.id}").text
+    assert "700円" not in text and "600円" in text
+
+
+@pytest.mark.parametrize(
+    ("now", "owed", "note"),
+    [
+        ("2026-11-25 13:59:59", "0円", "（取消料はかかりません）"),
+        ("2026-11-26 09:00", "300円", "（取消料）"),
+    ],
+)
+def test_a_cancelled_order_shows_what_is_owed_not_the_lunches(
+    client, login, world, make_order, clock, now, owed, note
+):
+    order = make_order(world.staff, world.karaage, delivery_date=THURSDAY, quantity=2)
+    clock.set_jst(now)
+    login(world.staff.username)
+    page = client.get(f"/orders/{order.id}")
+    assert '<dt>合計</dt><dd class="total">1,200円</dd>' in page.text
+    response = client.post(f"/orders/{order.id}/cancel", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 303
+    db.session.refresh(order)
+    assert order.status == OrderStatus.CANCELLED and order.amount == int(owed[:-1])
+    text = client.get(f"/orders/{order.id}").text
+    assert '<dt>状態</dt><dd class="cancelled-mark">取消済み</dd>' in text
+    owed_html = f'<dd class="total">{owed}<span class="cancelled-mark">{note}</span></dd>'
+    assert f"<dt>お支払い額</dt>{owed_html}" in text
+    assert "1,200円" not in text and "<dt>合計</dt>" not in text

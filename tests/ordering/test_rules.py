@@ -17,7 +17,6 @@ from obento.calendar import (
     cancel_deadline,
     is_orderable,
     local_today,
-    month_end,
     order_deadline,
     order_permission,
     orderable_dates,
@@ -137,6 +136,15 @@ def test_max_days_ahead_is_inclusive():
     assert orderable_dates(DEFAULT, now, count=100)[-1] == date(2026, 12, 9)
 
 
+@pytest.mark.parametrize("day", [date(2026, 12, 26), date(2027, 1, 11), date(9999, 12, 31)])
+def test_too_far_ahead_is_said_before_the_weekday_or_holiday_is_looked_at(day):
+    # A Saturday, 成人の日 and the last date there is: the holiday lookup works out the next
+    # day, which overflowed for 9999-12-31 when it came first.
+    assert unorderable_reason(DEFAULT, day, jst("2026-11-24 09:00")) == (
+        "注文できるのは2026年12月8日(火)のお届け分までです。"
+    )
+
+
 def test_month_end_deadline_falls_in_the_previous_month():
     # Tuesday 2026-12-01 is ordered until Monday 2026-11-30 14:00.
     assert order_deadline(DEFAULT, date(2026, 12, 1)) == jst("2026-11-30 14:00")
@@ -160,8 +168,6 @@ def test_deadline_days_before_counts_calendar_days():
     assert order_deadline(two_days, date(2026, 11, 30)) == jst("2026-11-28 17:00")
 
 
-def test_month_helpers_cross_the_year():
-    assert month_end(date(2026, 12, 1)) == date(2026, 12, 31)
-    assert month_end(date(2028, 2, 1)) == date(2028, 2, 29)
+def test_add_months_crosses_the_year():
     assert add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
     assert add_months(date(2027, 1, 1), -1) == date(2026, 12, 1)
