@@ -5,7 +5,7 @@ Japanese message next to the field (WTForms' date and integer fields only know E
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask import request
 from flask_wtf import FlaskForm
@@ -13,7 +13,7 @@ from wtforms import StringField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import DateInput, MonthInput, NumberInput
 
-from obento.calendar import add_months, month_end, period
+from obento.calendar import add_months, period
 
 # Dates outside these bounds are typing mistakes; keeping them out also keeps
 # `date - timedelta` away from year 1.
@@ -47,7 +47,7 @@ def parse_month(text: str) -> date:
 
 def month_range(first: date) -> tuple[date, date]:
     """Return the first and last day of the month starting at `first`."""
-    return first, month_end(first)
+    return first, add_months(first, 1) - timedelta(days=1)
 
 
 def neighbour_months(first: date) -> tuple[date | None, date | None]:

@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -8,7 +7,8 @@ from obento import calendar
 from obento.auth.decorators import role_required
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.filter_forms import MAX_DATE, MIN_DATE, MonthForm
+from obento.filter_forms import MonthForm, neighbour_months
+from obento.forms import add_domain_error
 from obento.models import Menu, Role
 from obento.ordering import bp
 from obento.ordering.forms import (
@@ -37,15 +37,6 @@ from obento.services.orders import (
 )
 
 ORDERING_ROLES = (Role.STAFF, Role.MANAGER)
-
-
-def add_domain_error(form, error: DomainError) -> None:
-    """Put the service's message beside its field, or at the top of the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def submit_order(user, actor, on_success: str = "注文を承りました。"):
@@ -237,18 +228,13 @@ def history():
         return render_template("ordering/history.html", form=form), 400
     first, last = form.month_range(calendar.local_today(utcnow()))
     orders = month_orders(current_user, first, last)
+    prev_month, next_month = neighbour_months(first)
     return render_template(
         "ordering/history.html",
         form=form,
         first=first,
         orders=orders,
         total=sum(order.amount for order in orders),
-        prev_month=neighbour_month(first, -1),
-        next_month=neighbour_month(first, 1),
+        prev_month=prev_month,
+        next_month=next_month,
     )
-
-
-def neighbour_month(first: date, months: int) -> date | None:
-    """Return the first day of the month `months` away, or None when the form would refuse it."""
-    neighbour = calendar.add_months(first, months)
-    return neighbour if MIN_DATE <= neighbour <= MAX_DATE else None
