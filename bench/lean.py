@@ -115,7 +115,13 @@ def place():
         or not 1 <= quantity <= MAX_QUANTITY
         or facts["id_1"] is None
         or not (facts["active"] and facts["active_1"])
-        or calendar.unorderable_reason(shop, day, now, {day} if facts["closed"] else ())
+        or calendar.unorderable_reason(
+            shop,
+            day,
+            now,
+            {day} if facts["closed"] else (),
+            {day: facts["holiday"]} if facts["holiday"] else calendar.NO_HOLIDAYS,
+        )
         or facts["live_order_id"] is not None
     ):
         abort(422)

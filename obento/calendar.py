@@ -6,9 +6,10 @@ here too.
 """
 
 import enum
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
 
 import jpholiday
 import pytz
@@ -47,9 +48,18 @@ def format_datetime(instant: datetime) -> str:
     return f"{format_date(local.date())} {local:%H:%M}"
 
 
-def holiday_name(day: date) -> str | None:
-    """Return the name of the Japanese national holiday on `day`, or None."""
-    return jpholiday.is_holiday_name(day)
+# Days off the administrator added (obento.services.holidays), by the callers that read them.
+NO_HOLIDAYS: Mapping[date, str] = MappingProxyType({})
+
+
+def holiday_name(day: date, added: Mapping[date, str] = NO_HOLIDAYS) -> str | None:
+    """Return the name of the holiday on `day`, an `added` one or a national one, or None."""
+    return added.get(day) or jpholiday.is_holiday_name(day)
+
+
+def national_holidays(first: date, last: date) -> list[tuple[date, str]]:
+    """Return Japan's national holidays from `first` to `last` (inclusive), by date."""
+    return jpholiday.between(first, last)
 
 
 def add_months(first: date, months: int) -> date:
@@ -102,12 +112,20 @@ def cancel_deadline(shop, delivery_date: date) -> datetime:
     return local_instant(delivery_date, shop.cancel_deadline_time)
 
 
-def closed_reason(shop, day: date, closed_days: Collection[date] = ()) -> str | None:
-    """Return why the shop does not deliver on `day` (Japanese), or None when it does."""
+def closed_reason(
+    shop,
+    day: date,
+    closed_days: Collection[date] = (),
+    holidays: Mapping[date, str] = NO_HOLIDAYS,
+) -> str | None:
+    """Return why the shop does not deliver on `day` (Japanese), or None when it does.
+
+    `closed_days` are the shop's own, `holidays` the days off the administrator added.
+    """
     if not shop.open_weekdays & (1 << day.weekday()):
         return f"定休日（{WEEKDAYS_JA[day.weekday()]}曜日）です。"
     if not shop.opens_on_holidays:
-        holiday = holiday_name(day)
+        holiday = holiday_name(day, holidays)
         if holiday:
             return f"祝日（{holiday}）のためお休みです。"
     if day in closed_days:
@@ -116,7 +134,11 @@ def closed_reason(shop, day: date, closed_days: Collection[date] = ()) -> str | 
 
 
 def unorderable_reason(
-    shop, day: date, now: datetime, closed_days: Collection[date] = ()
+    shop,
+    day: date,
+    now: datetime,
+    closed_days: Collection[date] = (),
+    holidays: Mapping[date, str] = NO_HOLIDAYS,
 ) -> str | None:
     """Return why `day` cannot be ordered from the shop at `now` (Japanese), or None.
 
@@ -129,7 +151,7 @@ def unorderable_reason(
     last_day = today + timedelta(days=shop.max_days_ahead)
     if day > last_day:
         return f"注文できるのは{format_date(last_day)}のお届け分までです。"
-    closed = closed_reason(shop, day, closed_days)
+    closed = closed_reason(shop, day, closed_days, holidays)
     if closed:
         return f"{format_date(day)}は{closed}"
     deadline = order_deadline(shop, day)
@@ -140,20 +162,30 @@ def unorderable_reason(
     return None
 
 
-def is_orderable(shop, day: date, now: datetime, closed_days: Collection[date] = ()) -> bool:
+def is_orderable(
+    shop,
+    day: date,
+    now: datetime,
+    closed_days: Collection[date] = (),
+    holidays: Mapping[date, str] = NO_HOLIDAYS,
+) -> bool:
     """Return whether `day` may be ordered from the shop at `now`."""
-    return unorderable_reason(shop, day, now, closed_days) is None
+    return unorderable_reason(shop, day, now, closed_days, holidays) is None
 
 
 def orderable_dates(
-    shop, now: datetime, closed_days: Collection[date] = (), count: int = 7
+    shop,
+    now: datetime,
+    closed_days: Collection[date] = (),
+    count: int = 7,
+    holidays: Mapping[date, str] = NO_HOLIDAYS,
 ) -> list[date]:
     """Return the next `count` delivery dates the shop takes orders for at `now`."""
     today = local_today(now)
     found = []
     for offset in range(shop.max_days_ahead + 1):
         day = today + timedelta(days=offset)
-        if is_orderable(shop, day, now, closed_days):
+        if is_orderable(shop, day, now, closed_days, holidays):
             found.append(day)
             if len(found) == count:
                 break

@@ -10,6 +10,7 @@ from obento.forms.fields import (
     NumberField,
     WeekdaysField,
 )
+from obento.services.holidays import NAME_MAX as HOLIDAY_NAME_MAX
 from obento.services.shops import REASON_MAX, ShopRules
 
 
@@ -82,4 +83,15 @@ class ClosedDayForm(Form):
     reason = StringField(
         "理由",
         validators=[Length(max=REASON_MAX, message=f"{REASON_MAX}文字以内で入力してください。")],
+    )
+
+
+class HolidayForm(Form):
+    day = DayField("日付", validators=[InputRequired("日付を入力してください。")])
+    name = StringField(
+        "名前",
+        validators=[
+            InputRequired("名前を入力してください。"),
+            Length(max=HOLIDAY_NAME_MAX, message=f"{HOLIDAY_NAME_MAX}文字以内で入力してください。"),
+        ],
     )

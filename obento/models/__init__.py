@@ -12,7 +12,7 @@ from obento.models.order import (
     OrderStatus,
     event_form_token,
 )
-from obento.models.shop import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
+from obento.models.shop import MONDAY_TO_FRIDAY, Holiday, Shop, ShopClosedDay
 from obento.models.user import LoginAttempt, Role, User, UserSession
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "MAX_QUANTITY",
     "MONDAY_TO_FRIDAY",
     "Company",
+    "Holiday",
     "LegacyIdMap",
     "LoginAttempt",
     "Menu",

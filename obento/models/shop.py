@@ -71,3 +71,18 @@ class ShopClosedDay(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     shop: Mapped[Shop] = relationship(back_populates="closed_days")
+
+
+class Holiday(db.Model):
+    """A day off declared by the administrator besides Japan's national holidays (jpholiday).
+
+    Year-end days (年末年始) or a national holiday newer than the installed jpholiday: every
+    shop that does not open on holidays treats it as one.
+    """
+
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,7 +1,5 @@
 """The one-tap page: the default menu, the next orderable date, one big button."""
 
-from datetime import timedelta
-
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -13,7 +11,7 @@ from obento.ordering.forms import CancelOrderForm, OrderForm, new_form_token
 from obento.ordering.views import ORDERING_ROLES, submit_order
 from obento.services import DomainError
 from obento.services.order_board import upcoming_orders
-from obento.services.orders import closed_days_of, orderable_menu
+from obento.services.orders import next_orderable_dates, orderable_menu
 
 
 def favourite_menu():
@@ -28,10 +26,8 @@ def favourite_menu():
 
 def render_quick(menu, form: OrderForm | None = None, status: int = 200):
     now = utcnow()
-    today = calendar.local_today(now)
     shop = menu.shop
-    closed = closed_days_of(shop, today, today + timedelta(days=shop.max_days_ahead))
-    dates = calendar.orderable_dates(shop, now, closed, count=1)
+    dates = next_orderable_dates(shop, now, 1)
     day = dates[0] if dates else None
     # The day offered may be after days already ordered (e.g. tomorrow's, tapped before its
     # deadline): those are listed, so that a second tap never comes as a surprise.

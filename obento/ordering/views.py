@@ -1,4 +1,3 @@
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value

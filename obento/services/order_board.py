@@ -1,7 +1,7 @@
 """What a person may order in the coming days, and the orders they already have."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -9,7 +9,7 @@ from obento import calendar
 from obento.calendar import OrderPermission
 from obento.extensions import db
 from obento.models import Menu, Order, OrderStatus, Shop, User, company_shops
-from obento.services.orders import closed_days_of
+from obento.services.orders import next_orderable_dates
 
 BOARD_DAYS = 7
 
@@ -93,15 +93,13 @@ def active_menus(shops: list[Shop]) -> dict[int, list[Menu]]:
 
 def order_board(user: User, now: datetime, days: int = BOARD_DAYS) -> list[DayOffer]:
     """Return the next `days` dates orderable at any shop serving the user, with menus."""
-    today = calendar.local_today(now)
     shops = serving_shops(user)
     menus = active_menus(shops)
     board: dict[date, DayOffer] = {}
     for shop in shops:
         if not menus[shop.id]:
             continue
-        closed = closed_days_of(shop, today, today + timedelta(days=shop.max_days_ahead))
-        for day in calendar.orderable_dates(shop, now, closed, count=days):
+        for day in next_orderable_dates(shop, now, days):
             offer = ShopOffer(shop, menus[shop.id], calendar.order_deadline(shop, day))
             board.setdefault(day, DayOffer(day)).offers.append(offer)
     chosen = [board[day] for day in sorted(board)[:days]]

@@ -5,7 +5,7 @@ detail) makes a resubmitted form show the order it already created, and the part
 index on live orders per person and day is the last line of defence when two requests race.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from obento.models import (
     MAX_ID,
     MAX_QUANTITY,
     Company,
+    Holiday,
     Menu,
     Order,
     OrderAction,
@@ -33,6 +34,7 @@ from obento.models import (
 )
 from obento.services import DomainError
 from obento.services.audit import log_event, record_event
+from obento.services.holidays import added_holidays
 
 
 class OrderExists(DomainError):
@@ -67,7 +69,11 @@ def place_order(
     check_quantity(quantity)
     menu = _checked_menu(facts.menu, menu_id)
     reason = calendar.unorderable_reason(
-        menu.shop, delivery_date, now, {delivery_date} if facts.closed else ()
+        menu.shop,
+        delivery_date,
+        now,
+        {delivery_date} if facts.closed else (),
+        {delivery_date: facts.holiday} if facts.holiday else calendar.NO_HOLIDAYS,
     )
     if reason:
         raise DomainError(reason, field="delivery_date")
@@ -275,7 +281,17 @@ def _valid_id(value) -> bool:
     return isinstance(value, int) and 1 <= value <= MAX_ID
 
 
-def closed_days_of(shop: Shop, first: date, last: date) -> set[date]:
+def next_orderable_dates(shop: Shop, now: datetime, count: int) -> list[date]:
+    """Return the next `count` dates `shop` takes orders for at `now`, reading its closed
+    days and the added holidays of the days it takes orders for."""
+    today = calendar.local_today(now)
+    last = today + timedelta(days=shop.max_days_ahead)
+    return calendar.orderable_dates(
+        shop, now, _closed_days_of(shop, today, last), count, added_holidays(today, last)
+    )
+
+
+def _closed_days_of(shop: Shop, first: date, last: date) -> set[date]:
     return set(
         db.session.scalars(
             sa.select(ShopClosedDay.day).where(
@@ -311,13 +327,15 @@ class _PlacementFacts(NamedTuple):
     company_disabled: bool | None
     menu: Menu | None
     closed: bool
+    holiday: str | None  # an added one (holidays); the national ones come from the calendar
     live_order_id: int | None
 
 
 def _placement_facts_query() -> sa.Select:
     """The one round trip of an order placement, built once: the order an earlier submission
     of the same form created, the company, the menu with its shop (when it serves the user's
-    company), whether the shop is closed that day, and the live order that day."""
+    company), whether the shop is closed that day, a day off the administrator added for it,
+    and the live order that day."""
     user_id = sa.bindparam("user_id", type_=sa.Integer)
     company_id = sa.bindparam("company_id", type_=sa.Integer)
     delivery_date = sa.bindparam("delivery_date", type_=sa.Date)
@@ -336,6 +354,7 @@ def _placement_facts_query() -> sa.Select:
     closed = sa.exists().where(
         ShopClosedDay.shop_id == Menu.shop_id, ShopClosedDay.day == delivery_date
     )
+    holiday = sa.select(Holiday.name).where(Holiday.day == delivery_date).scalar_subquery()
     live = (
         sa.select(Order.id)
         .where(
@@ -356,6 +375,7 @@ def _placement_facts_query() -> sa.Select:
             company_disabled.label("company_disabled"),
             Menu,
             closed.label("closed"),
+            holiday.label("holiday"),
             live.label("live_order_id"),
         )
         .select_from(one)
@@ -386,7 +406,12 @@ def _placement_facts(
         },
     ).one()
     return _PlacementFacts(
-        row.token_order_id, row.company_disabled, row.Menu, bool(row.closed), row.live_order_id
+        row.token_order_id,
+        row.company_disabled,
+        row.Menu,
+        bool(row.closed),
+        row.holiday,
+        row.live_order_id,
     )
 
 

@@ -11,6 +11,7 @@ from obento.clock import utcnow
 from obento.extensions import db
 from obento.models import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
 from obento.services import DomainError
+from obento.services.holidays import added_holidays
 from obento.services.text import check_single_line, check_unique_name
 
 NAME_MAX = 100
@@ -181,6 +182,7 @@ def month_calendar(shop: Shop, year: int, month: int) -> list[list[CalendarDay |
             )
         )
     }
+    added = added_holidays(first, last)
     weeks = []
     for week in month_grid.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
@@ -188,7 +190,7 @@ def month_calendar(shop: Shop, year: int, month: int) -> list[list[CalendarDay |
             if day.month != month:
                 row.append(None)
                 continue
-            holiday = holiday_name(day)
+            holiday = holiday_name(day, added)
             closed_day = closed.get(day)
             is_open = shop.is_open_on_weekday(day.weekday()) and (
                 holiday is None or shop.opens_on_holidays

@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from obento.auth.decorators import role_required
-from obento.calendar import local_today
+from obento.calendar import format_date, local_today
 from obento.clock import utcnow
 from obento.extensions import db
 from obento.filter_forms import MonthForm, neighbour_months
@@ -100,7 +100,7 @@ def add_closed_day_action(shop: Shop, links: Links):
             add_domain_error(form, error)
             return calendar_page(shop, links, form, error.status)
         db.session.commit()
-        flash(f"{closed.day:%Y年%m月%d日}を休業日にしました。", "success")
+        flash(f"{format_date(closed.day)}を休業日にしました。", "success")
         return redirect(links.url("calendar", month=f"{closed.day:%Y-%m}"), code=303)
     return calendar_page(shop, links, form, 422)
 
@@ -111,7 +111,7 @@ def remove_closed_day_action(shop: Shop, links: Links, closed_day_id: int):
     except DomainError:
         abort(404)
     db.session.commit()
-    flash(f"{day:%Y年%m月%d日}の休業日を取り消しました。", "success")
+    flash(f"{format_date(day)}の休業日を取り消しました。", "success")
     return redirect(links.url("calendar", month=f"{day:%Y-%m}"), code=303)
 
 

@@ -73,6 +73,8 @@ FIELDS = {
     "admin.shops_state": STATE_FIELDS,
     "admin.shops_calendar_add": ("day", "reason"),
     "admin.shops_calendar_remove": ("day",),
+    "admin.holidays_add": ("day", "name"),
+    "admin.holidays_remove": ("day",),
     "admin.menus_new": (*MENU_FIELDS, "shop_id"),
     "admin.menus_edit": MENU_FIELDS,
     "admin.menus_state": STATE_FIELDS,

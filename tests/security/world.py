@@ -1,11 +1,11 @@
 """One of everything, for tests that visit every form: a shop open every day, a company it serves,
-menus, a user of each role, an order, and a closed day; Tuesday 2026-11-24 09:00 JST."""
+menus, a user of each role, an order, a closed day and a holiday; Tuesday 2026-11-24 09:00 JST."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from obento.extensions import db
-from obento.models import Menu, Order, Role, ShopClosedDay, User
+from obento.models import Holiday, Menu, Order, Role, ShopClosedDay, User
 from tests.conftest import PASSWORD
 from tests.security.test_access_matrix import ACCESS, ANONYMOUS
 
@@ -19,6 +19,7 @@ class World:
     order: Order
     menu: Menu
     closed_day: ShopClosedDay
+    holiday: Holiday
 
     def user_for(self, endpoint: str) -> User | None:
         allowed = ACCESS[endpoint]
@@ -89,6 +90,7 @@ class World:
             "shop_id": self.menu.shop_id,
             "company_id": self.staff.company_id,
             "closed_day_id": self.closed_day.id,
+            "holiday_id": self.holiday.id,
         }
 
 
@@ -100,7 +102,8 @@ def build_world(make_shop, make_company, make_menu, make_user, make_order, clock
     make_menu(shop, name="販売終了弁当", price=500, active=False)
     staff = make_user(role=Role.STAFF, company=company, name="佐藤 花子")
     closed_day = ShopClosedDay(shop_id=shop.id, day=date(2026, 12, 31), reason="年末")
-    db.session.add(closed_day)
+    holiday = Holiday(day=date(2026, 12, 29), name="年末休業")
+    db.session.add_all([closed_day, holiday])
     db.session.commit()
     return World(
         staff=staff,
@@ -110,4 +113,5 @@ def build_world(make_shop, make_company, make_menu, make_user, make_order, clock
         order=make_order(staff, menu, date(2026, 11, 26)),
         menu=menu,
         closed_day=closed_day,
+        holiday=holiday,
     )
