@@ -28,6 +28,7 @@ PAGES = {
         "/admin/menus",
         "/admin/users",
         "/admin/users/new",
+        "/admin/holidays",
         "/shop/orders",
     ],
 }
