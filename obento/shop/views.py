@@ -40,6 +40,7 @@ class Listing:
     checked: int
     remaining: int
     menu_lines: list[reports.MenuLine] | None  # over several days only
+    company_groups: list[reports.OrderGroup] | None  # over several days only, by name
 
 
 def listing(shop: Shop, first: date, last: date, with_shop: bool) -> Listing:
@@ -65,6 +66,12 @@ def listing(shop: Shop, first: date, last: date, with_shop: bool) -> Listing:
             checked=whole.checked,
             remaining=whole.remaining,
             menu_lines=whole.menu_lines if len(days) > 1 else None,
+            company_groups=sorted(
+                reports.group_orders(whole.orders, lambda order: order.company),
+                key=lambda group: group.key.name,
+            )
+            if len(days) > 1
+            else None,
         )
         size = 2 * (len(built.rows) + len(built.unchecked))  # about; most text is Japanese
         return key(digest), built, size

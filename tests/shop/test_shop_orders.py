@@ -56,6 +56,21 @@ def test_totals_leave_out_cancelled_orders(client, login, clock, make_order, wor
     assert text.count('name="order_id" value=') == 2 + 1  # 2 boxes + 1 "check all unchecked"
 
 
+def test_a_period_has_totals_per_menu_and_per_company(client, login, clock, make_order, world):
+    clock.set_jst("2026-11-25 09:00")
+    make_order(world.staff[0], world.karaage, TODAY, quantity=2)
+    make_order(world.staff[0], world.karaage, TOMORROW)
+    make_order(world.staff[1], world.saba, TOMORROW)
+    make_order(world.staff[2], world.karaage, TOMORROW, status=OrderStatus.CANCELLED)
+    login(world.shop_user.username)
+    text = client.get("/shop/orders?date=2026-11-26&days_ago=1").text
+    companies = text[text.index("期間中の会社別集計") :]
+    assert '<td>さくら商事</td><td class="num">4</td><td class="num">2,150円</td>' in companies
+    assert '<td>みどり工業</td><td class="num">0</td><td class="num">0円</td>' in companies
+    assert "期間中のメニュー別集計" in text
+    assert "期間中の会社別集計" not in client.get("/shop/orders?date=2026-11-26").text
+
+
 def test_a_shop_sees_only_its_own_orders(client, login, clock, make_order, world):
     clock.set_jst("2026-11-25 09:00")
     make_order(world.staff[0], world.karaage, TODAY)
