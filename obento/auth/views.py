@@ -10,7 +10,7 @@ from obento.extensions import db, login_manager
 from obento.models import Role
 from obento.services.sessions import end_session, start_session, user_for_session
 from obento.services.throttle import login_throttled, record_login_attempt
-from obento.services.users import authenticate
+from obento.services.users import authenticate, normalize_username
 
 SESSION_TOKEN_KEY = "login_token"  # a session key name  # noqa: S105  # nosec B105
 LOGIN_FAILED = "ユーザー名またはパスワードが正しくありません。"
@@ -63,11 +63,12 @@ def login():
     next_url = safe_next(request.values.get("next"))
     status = 200
     if form.validate_on_submit():
-        username, address = form.username.data.strip(), request.remote_addr or "-"
+        # One failure count for the name however it was typed (ｙａｍａｄａ is yamada).
+        username, address = normalize_username(form.username.data), request.remote_addr or "-"
         if login_throttled(username, address):
             current_app.logger.warning("login throttled user=%r address=%s", username, address)
             return render_error(429, LOGIN_THROTTLED)
-        user = authenticate(username, form.password.data)
+        user = authenticate(form.username.data, form.password.data)
         record_login_attempt(username, address, succeeded=user is not None)
         if user is not None:
             session.clear()  # a fresh session for the new login (no fixation)

@@ -1,6 +1,7 @@
 """Users: creating, editing, disabling, passwords and the default menu."""
 
 import secrets
+import unicodedata
 
 import sqlalchemy as sa
 
@@ -26,16 +27,31 @@ def generate_password() -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
 
 
-def check_username(username: str, except_id: int | None = None) -> str:
-    """Return the cleaned username, or raise if it is empty, malformed or taken."""
-    username = username.strip()
+def normalize_username(username: str) -> str:
+    """Return the form usernames are stored and looked up in (NFKC, stripped).
+
+    NFKC folds what a Japanese keyboard types in full width (ｙａｍａｄａ, ０１２) into the
+    plain characters, so the same name typed either way is the same login.
+    """
+    return unicodedata.normalize("NFKC", username).strip()
+
+
+def clean_username(username: str) -> str:
+    """Return the normalized username, or raise if it is empty or malformed (not if taken)."""
+    username = normalize_username(username)
     if not username:
         raise DomainError("ユーザー名を入力してください。", field="username")
+    check_single_line(username, "ユーザー名", "username")  # shown in lists and log lines
     if len(username) > USERNAME_MAX or any(char.isspace() for char in username):
         raise DomainError(
             f"ユーザー名は空白を含まない{USERNAME_MAX}文字以内にしてください。", field="username"
         )
-    check_single_line(username, "ユーザー名", "username")  # shown in lists and log lines
+    return username
+
+
+def check_username(username: str, except_id: int | None = None) -> str:
+    """Return the cleaned username, or raise if it is empty, malformed or taken."""
+    username = clean_username(username)
     query = sa.select(User.id).where(User.username == username)
     if except_id is not None:
         query = query.where(User.id != except_id)
@@ -179,9 +195,19 @@ def set_default_menu(user: User, menu_id: int | None) -> None:
     db.session.flush()
 
 
+def find_login(username: str) -> User | None:
+    """Return the user a login form's username names, whether typed in full or half width."""
+    normalized = normalize_username(username)
+    user = db.session.scalar(sa.select(User).where(User.username == normalized))
+    if user is None and normalized != username.strip():
+        # Stored as typed before usernames were normalized: that login keeps working.
+        user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    return user
+
+
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with these credentials, upgrading an old hash; else None."""
-    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    user = find_login(username)
     if not verify_password(user.password_hash if user else None, password):
         return None
     if not user.active:

@@ -165,3 +165,18 @@ def test_old_bcrypt_hash_verifies_and_is_upgraded(client, login, make_user):
     assert login(user.username, "old-password-1").status_code == 303
     db.session.refresh(user)
     assert user.password_hash.startswith("$argon2id$")
+
+
+def test_a_username_logs_in_typed_in_full_or_half_width(client, login, make_user):
+    make_user(username="yamada01")
+    assert login("ｙａｍａｄａ０１").status_code == 303
+    assert login(" yamada01 ").status_code == 303
+
+
+def test_a_username_stored_before_normalization_still_logs_in(client, login, make_user):
+    # Usernames were stored as typed before they were normalized (NFKC).
+    old = make_user(username="ｓｕｚｕｋｉ")
+    response = login("ｓｕｚｕｋｉ")
+    assert response.status_code == 303
+    session = db.session.scalar(sa.select(UserSession).where(UserSession.user_id == old.id))
+    assert session is not None

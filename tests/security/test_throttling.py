@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from obento.extensions import db
 from obento.models import LoginAttempt, UserSession
+from tests.conftest import PASSWORD, csrf_token
 
 THROTTLED = "一時的にログインを制限しています"
 
@@ -63,3 +64,24 @@ def test_old_attempts_are_cleaned_up(login, make_user, clock):
     clock.set(clock() + timedelta(days=2))
     _fail(login, "someone", 1)
     assert db.session.scalar(sa.select(sa.func.count(LoginAttempt.id))) == 1
+
+
+def test_full_width_typing_shares_the_failure_count(client, make_user):
+    make_user(username="yamada")
+    for number, typed in enumerate(["yamada", "ｙａｍａｄａ"] * 5):
+        page = client.get("/login")
+        response = client.post(
+            "/login",
+            data={"username": typed, "password": "wrong", "csrf_token": csrf_token(page)},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{number}"},  # no address reaches 10
+        )
+        assert response.status_code == 401
+    usernames = set(db.session.scalars(sa.select(LoginAttempt.username)))
+    assert usernames == {"yamada"}
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": "yamada", "password": PASSWORD, "csrf_token": csrf_token(page)},
+        environ_base={"REMOTE_ADDR": "198.51.100.1"},
+    )
+    assert response.status_code == 429
