@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 REPORT_TABLES = ("shop_name", "Company", "Menu", "User", "Orders")
 
 
+def shown(source_id) -> str:
+    """The source id as one report line can show it (a shop name may hold a line break)."""
+    source_id = str(source_id)
+    return source_id if source_id.isprintable() else repr(source_id)
+
+
 @dataclass
 class TableCount:
     read: int = 0
@@ -42,7 +48,7 @@ class ImportReport:
 
     def bad(self, table: str, source_id, reason: str) -> None:
         self.counts[table].skipped += 1
-        self.bad_rows.append(BadRowReport(table, str(source_id), reason))
+        self.bad_rows.append(BadRowReport(table, shown(source_id), reason))
 
     def lines(self) -> list[str]:
         """The report as printed by the command."""

@@ -1,0 +1,136 @@
+"""Values PostgreSQL or the web forms would refuse become bad rows with a reason, not a crash."""
+
+import pytest
+import sqlalchemy as sa
+
+from obento.extensions import db
+from obento.models import LegacyIdMap, Order, User
+from tests.legacy.conftest import TANAKA
+from tests.legacy.test_import import report_line, table_counts
+from tests.legacy.test_login_and_bad_rows import order
+
+
+def staff(user_id, username="newbie", password="newbie-plain", name="新人"):  # noqa: S107
+    """A User row of a staff member of Company 1."""
+    return (user_id, username, password, name, None, None, 1, 1, None, None, 0, "")
+
+
+@pytest.mark.parametrize(
+    ("extra", "reported"),
+    [
+        (
+            {"extra_orders": [order(6, 3, "sato", TANAKA, 1, "0001-01-01 00:00:00")]},
+            "Orders 6: created_at is outside the years 1970 to 2099: '0001-01-01 00:00:00'",
+        ),
+        (
+            {"extra_orders": [order(6, 3, "sato", TANAKA, 1, "9999-12-31 23:59:59")]},
+            "Orders 6: created_at is outside the years 1970 to 2099: '9999-12-31 23:59:59'",
+        ),
+        (
+            {"extra_orders": [order(6, 3, "sato", TANAKA, 1, "2025-04-16 10:00", "0001-01-01")]},
+            "Orders 6: expected_delivery_date is outside the years 1970 to 2099: '0001-01-01'",
+        ),
+        (
+            {"extra_users": [staff(6, password="pass\x00word")]},
+            "User 6: password contains a NUL character",
+        ),
+        (
+            {"extra_users": [staff(6, password="$2b$12$\x00abc")]},
+            "User 6: password contains a NUL character",
+        ),
+        (
+            {"extra_users": [staff(6, name="新\x00人")]},
+            "User 6: name contains a NUL character",
+        ),
+        (
+            {"extra_users": [staff(6, username="new\nbie")]},
+            "User 6: ユーザー名に改行や制御文字は使えません。",
+        ),
+        (
+            {"extra_users": [staff(6, username="new\u200bbie")]},
+            "User 6: ユーザー名に目に見えない文字（ゼロ幅スペースなど）が含まれています。",
+        ),
+        (
+            {"extra_users": [staff(6, username="new bie")]},
+            "User 6: ユーザー名は空白を含まない64文字以内にしてください。",
+        ),
+        (
+            {"extra_users": [staff(6, name="新人\nINFO 偽の行")]},
+            "User 6: 氏名に改行や制御文字は使えません。",
+        ),
+        (
+            {"extra_users": [staff(6, name="新\u2028人")]},
+            "User 6: 氏名に改行や制御文字は使えません。",
+        ),
+        (
+            {"extra_users": [staff(6, username="ｓａｔｏ")]},  # NFKC: the same login as sato
+            "User 6: the username 'sato' is also used by User 3",
+        ),
+    ],
+)  # fmt: skip
+def test_hostile_user_and_order_values_are_bad_rows(legacy_db, import_sqlite, extra, reported):
+    result = import_sqlite(legacy_db(**extra), "--skip-bad")
+
+    assert result.exit_code == 0, result.output
+    assert reported in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 5
+    assert db.session.get(LegacyIdMap, ("User", "6")) is None
+    assert db.session.get(LegacyIdMap, ("Orders", "6")) is None
+
+
+def test_hostile_company_and_menu_values_are_bad_rows(legacy_db, import_sqlite):
+    company_rows = [
+        (1, "株式会社さくら", "03-1234-5678", TANAKA, "2025-01-10 09:00:00", 0),
+        (2, "有限会社みどり", "", TANAKA, "2025-01-11 09:00:00", 0),
+        (3, "株式会社\u200bさくら", "", TANAKA, "", 0),
+        (4, "株式会社あおぞら", "03\n1234", TANAKA, "", 0),
+        (5, "株式会社ゼロ", "", TANAKA, "0001-01-01 00:00:00", 0),
+        (6, "株式会社にじ", "", "弁当\n屋", "", 0),
+    ]
+    menu_rows = [
+        (1, TANAKA, "唐揚げ弁当", 500, "人気", None, 0, "", ""),
+        (2, TANAKA, "幕の内弁当", 650, "", None, 0, "", ""),
+        (3, "キッチンはな", "日替わり弁当", 480, "", None, 0, "", ""),
+        (4, TANAKA, "特上弁当", 10**12, "", None, 0, "", ""),
+        (5, TANAKA, "のり\r弁当", 400, "", None, 0, "", ""),
+        (6, TANAKA, "鮭弁当", 600, "説明\x00", None, 0, "", ""),
+        (7, "弁当\x00屋", "焼肉弁当", 700, "", None, 0, "", ""),
+    ]
+
+    result = import_sqlite(
+        legacy_db(company_rows=company_rows, menu_rows=menu_rows), "--dry-run", "--skip-bad"
+    )
+
+    assert result.exit_code == 0, result.output
+    for reported in (
+        "Company 3: 会社名に目に見えない文字（ゼロ幅スペースなど）が含まれています。",
+        "Company 4: 電話番号に改行や制御文字は使えません。",
+        "Company 5: created_at is outside the years 1970 to 2099: '0001-01-01 00:00:00'",
+        "Menu 4: price 1000000000000 is outside 0 to 100000 yen",
+        "Menu 5: メニュー名に改行や制御文字は使えません。",
+        "Menu 6: description contains a NUL character",
+        "shop_name '弁当\\x00屋': shop name contains a NUL character",
+        "shop_name '弁当\\n屋': 店舗名に改行や制御文字は使えません。",
+        "Company 6: its shop '弁当\\n屋' was not imported",
+        "Menu 7: its shop '弁当\\x00屋' was not imported",
+    ):
+        assert reported in result.output
+    assert report_line(result.output, "shops (shop_name)") == [4, 2, 0, 2]
+    assert report_line(result.output, "Company") == [6, 2, 0, 4]
+    assert report_line(result.output, "Menu") == [7, 3, 0, 4]
+    assert report_line(result.output, "Orders") == [4, 4, 0, 0]
+
+
+def test_without_skip_bad_a_hostile_row_stops_the_import_cleanly(legacy_db, import_sqlite):
+    before = table_counts()
+
+    result = import_sqlite(
+        legacy_db(extra_orders=[order(6, 3, "sato", TANAKA, 1, "0001-01-01 00:00:00")])
+    )
+
+    assert result.exit_code == 1
+    assert "Orders 6: created_at is outside the years 1970 to 2099" in result.output
+    assert "nothing was imported" in result.output
+    assert table_counts() == before
