@@ -4,9 +4,10 @@ import pytest
 import sqlalchemy as sa
 
 from obento.extensions import db
-from obento.models import LegacyIdMap, Order, User
-from tests.legacy.conftest import TANAKA
-from tests.legacy.test_import import report_line, table_counts
+from obento.legacy_import.idmap import KEPT_ID_MAX
+from obento.models import Company, LegacyIdMap, Menu, Order, User
+from tests.legacy.conftest import TANAKA, users
+from tests.legacy.test_import import report_line, table_counts, user
 from tests.legacy.test_login_and_bad_rows import order
 
 
@@ -134,3 +135,60 @@ def test_without_skip_bad_a_hostile_row_stops_the_import_cleanly(legacy_db, impo
     assert "Orders 6: created_at is outside the years 1970 to 2099" in result.output
     assert "nothing was imported" in result.output
     assert table_counts() == before
+
+
+def test_ids_beyond_the_kept_range_get_new_ids_and_new_users_still_work(
+    legacy_db, import_sqlite, app, client, login, make_user, submit
+):
+    huge, top = 3_000_000_000, 2_147_483_647
+    rows = [*users(), staff(top, "maxint"), staff(huge, "toobig")]
+    extra_orders = [
+        order(top, top, "maxint", TANAKA, 1, "2025-04-16 10:00", "2025-04-17"),
+        order(7, huge, "toobig", TANAKA, 2, "2025-04-16 10:00", "2025-04-17"),
+    ]
+
+    result = import_sqlite(legacy_db(user_rows=rows, extra_orders=extra_orders))
+
+    assert result.exit_code == 0, result.output
+    assert report_line(result.output, "User") == [7, 7, 0, 0]
+    maxint, toobig = user("maxint"), user("toobig")
+    assert {maxint.id, toobig.id} == {6, 7}  # the next ids after the kept ones
+    assert f"User {top} -> {maxint.id}: id above {KEPT_ID_MAX:,}" in result.output
+    assert f"User {huge} -> {toobig.id}: id above {KEPT_ID_MAX:,}" in result.output
+    assert f"Orders {top} -> " in result.output
+    assert db.session.get(LegacyIdMap, ("User", str(huge))).target_id == toobig.id
+    big_order = db.session.get(LegacyIdMap, ("Orders", str(top))).target_id
+    assert db.session.get(Order, big_order).user_id == maxint.id
+    assert db.session.get(Order, 7).user_id == toobig.id
+    assert db.session.get(User, 3).username == "sato"  # small ids are still kept
+
+    # New users still get ids: from the command line and from the web form.
+    runner = app.test_cli_runner()
+    created = runner.invoke(
+        args=["obento", "create-user", "after-import", "--role", "admin", "--name", "後から"]
+        + ["--password-stdin"],
+        input="a long enough password\n",
+    )
+    assert created.exit_code == 0, created.output
+    assert user("after-import").id < KEPT_ID_MAX
+    login(make_user(role="admin").username)
+    response = submit(
+        "/admin/users/new",
+        {"username": "web-after", "name": "画面 から", "role": "admin", "password": "pass-1234"},
+    )
+    assert response.status_code == 303
+    assert user("web-after").id < KEPT_ID_MAX
+
+
+def test_a_kept_id_just_below_the_limit_leaves_room(legacy_db, import_sqlite, make_company):
+    rows = [*users(), staff(KEPT_ID_MAX, "edge")]
+
+    result = import_sqlite(legacy_db(user_rows=rows))
+
+    assert result.exit_code == 0, result.output
+    assert user("edge").id == KEPT_ID_MAX
+    assert "new id" not in result.output
+    company = make_company()
+    assert company.id < KEPT_ID_MAX
+    assert db.session.get(Company, company.id) is not None
+    assert db.session.get(Menu, 1).price == 500
