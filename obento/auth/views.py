@@ -34,6 +34,14 @@ def load_user(user_id: str):
     return user
 
 
+def begin_login(user) -> None:
+    """Give this browser a new login of `user`: a fresh session and token (no fixation)."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN_KEY] = start_session(user)
+    login_user(user)
+
+
 def safe_next(target: str | None) -> str | None:
     """Return `target` if it is a path on this site, else None (no open redirects)."""
     if not target or "\\" in target:
@@ -71,10 +79,7 @@ def login():
         user = authenticate(form.username.data, form.password.data)
         record_login_attempt(username, address, succeeded=user is not None)
         if user is not None:
-            session.clear()  # a fresh session for the new login (no fixation)
-            session.permanent = True
-            session[SESSION_TOKEN_KEY] = start_session(user)
-            login_user(user)
+            begin_login(user)
             db.session.commit()
             current_app.logger.info("login user=%s", user.username)
             return redirect(next_url or home_url(user), code=303)

@@ -12,7 +12,7 @@ from obento.services.order_board import active_menus, serving_shops
 from obento.services.orders import orderable_menu
 from obento.services.password_policy import check_password_policy
 from obento.services.passwords import hash_password, needs_rehash, verify_password
-from obento.services.sessions import end_other_sessions
+from obento.services.sessions import end_user_sessions
 from obento.services.text import check_single_line
 
 USERNAME_MAX = 64
@@ -146,7 +146,7 @@ def set_user_active(user: User, active: bool, actor: User) -> None:
         raise DomainError("自分自身を無効にすることはできません。", status=409)
     user.active = active
     if not active:
-        end_other_sessions(user)
+        end_user_sessions(user)
     db.session.flush()
 
 
@@ -155,13 +155,17 @@ def reset_password(user: User, password: str | None = None) -> str:
     password = password or generate_password()
     check_password_policy(password, user.username)
     user.password_hash = hash_password(password)
-    end_other_sessions(user)
+    end_user_sessions(user)
     db.session.flush()
     return password
 
 
-def change_own_password(user: User, current: str, new: str, keep_token: str | None) -> None:
-    """Change one's own password; every other login of the user ends."""
+def change_own_password(user: User, current: str, new: str) -> None:
+    """Change one's own password and end every login of the user, the current one too.
+
+    The browser that changed it gets a new login from the view (`begin_login`): a copy of
+    its old cookie, wherever it is, stops working.
+    """
     if not verify_password(user.password_hash, current):
         raise DomainError("現在のパスワードが正しくありません。", field="current_password")
     try:
@@ -171,7 +175,7 @@ def change_own_password(user: User, current: str, new: str, keep_token: str | No
     if new == current:
         raise DomainError("新しいパスワードは現在のものと変えてください。", field="new_password")
     user.password_hash = hash_password(new)
-    end_other_sessions(user, keep_token=keep_token)
+    end_user_sessions(user)
     db.session.flush()
 
 

@@ -36,6 +36,37 @@ def test_password_change_keeps_this_login_and_ends_the_others(
     assert verify_password(user.password_hash, "a-new-password")
 
 
+def test_password_change_ends_a_copy_of_this_browsers_cookie(app, client, login, make_user, submit):
+    user = make_user()
+    login(user.username)
+    copied = client.get_cookie("obento_session").value
+    old_login = db.session.scalar(sa.select(UserSession.token_hash))
+
+    response = submit(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "a-new-password",
+            "new_password_confirm": "a-new-password",
+        },
+    )
+
+    assert response.status_code == 303
+    assert client.get_cookie("obento_session").value != copied
+    page = client.get("/account")  # the browser that changed it stays logged in
+    assert page.status_code == 200
+    assert "パスワードを変更しました" in page.text
+    thief = app.test_client()
+    thief.set_cookie("obento_session", copied)
+    stolen = thief.get("/account")
+    assert stolen.status_code == 302
+    assert stolen.headers["Location"].startswith("/login")
+    logins = db.session.scalars(
+        sa.select(UserSession.token_hash).where(UserSession.user_id == user.id)
+    ).all()
+    assert len(logins) == 1 and logins[0] != old_login
+
+
 def test_bad_password_changes_write_nothing(client, login, make_user, submit):
     user = make_user()
     login(user.username)
