@@ -98,6 +98,14 @@ def test_bad_password_changes_write_nothing(client, login, make_user, submit):
         (
             {
                 "current_password": PASSWORD,
+                "new_password": "p" * 1200,
+                "new_password_confirm": "p" * 1200,
+            },
+            "1024文字以内で入力してください。",
+        ),
+        (
+            {
+                "current_password": PASSWORD,
                 "new_password": PASSWORD,
                 "new_password_confirm": PASSWORD,
             },
@@ -108,6 +116,8 @@ def test_bad_password_changes_write_nothing(client, login, make_user, submit):
         response = submit("/account/password", data)
         assert response.status_code == 422, data
         assert message in response.text
+        if len(data["new_password"]) > 1024:
+            assert "8文字以上で入力してください。" not in response.text
     db.session.refresh(user)
     assert verify_password(user.password_hash, PASSWORD)
 

@@ -49,6 +49,25 @@ def test_empty_fields_get_messages_beside_them(client):
     assert "パスワードを入力してください。" in response.text
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"username": "u" * 65, "password": "x"}, "ユーザー名は64文字以内で入力してください。"),
+        (
+            {"username": "someone", "password": "p" * 1025},
+            "パスワードは1024文字以内で入力してください。",
+        ),
+    ],
+)  # fmt: skip
+def test_overlong_login_fields_get_japanese_messages(client, data, message):
+    page = client.get("/login")
+    response = client.post("/login", data={**data, "csrf_token": csrf_token(page)})
+    assert response.status_code == 422
+    assert message in response.text
+    assert "Field cannot be longer" not in response.text
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 0
+
+
 def test_login_without_csrf_token_is_refused_and_writes_nothing(client, make_user):
     user = make_user()
     response = client.post("/login", data={"username": user.username, "password": "x"})
