@@ -9,7 +9,12 @@ from obento.errors import render_error
 from obento.extensions import db, login_manager
 from obento.models import Role
 from obento.services.sessions import end_session, start_session, user_for_session
-from obento.services.throttle import login_throttled, record_login_attempt
+from obento.services.throttle import (
+    finish_login_attempt,
+    login_throttled,
+    start_login_attempt,
+    withdraw_login_attempt,
+)
 from obento.services.users import authenticate, normalize_username
 
 SESSION_TOKEN_KEY = "login_token"  # a session key name  # noqa: S105  # nosec B105
@@ -73,11 +78,15 @@ def login():
     if form.validate_on_submit():
         # One failure count for the name however it was typed (ｙａｍａｄａ is yamada).
         username, address = normalize_username(form.username.data), request.remote_addr or "-"
+        attempt = start_login_attempt(username, address)
+        db.session.commit()  # counted by parallel attempts before they try a password
         if login_throttled(username, address):
+            withdraw_login_attempt(attempt)
+            db.session.commit()
             current_app.logger.warning("login throttled user=%r address=%s", username, address)
             return render_error(429, LOGIN_THROTTLED)
         user = authenticate(form.username.data, form.password.data)
-        record_login_attempt(username, address, succeeded=user is not None)
+        finish_login_attempt(attempt, succeeded=user is not None)
         if user is not None:
             begin_login(user)
             db.session.commit()
