@@ -124,6 +124,30 @@ def test_seed_demo_refuses_a_database_with_users(runner, make_user):
     assert "demo not loaded" in quiet.output
 
 
+@pytest.mark.parametrize("factory", ["make_shop", "make_company", "make_menu"])
+def test_seed_demo_refuses_real_data_without_users(runner, request, factory):
+    request.getfixturevalue(factory)()
+    before = {model: _count(model) for model in (Shop, Company, Menu, User, Order)}
+
+    refused = runner.invoke(args=["obento", "seed-demo"])
+    assert refused.exit_code == 1
+    assert "The database already has data (" in refused.output
+    assert "shops: 1" in refused.output
+    assert "Use --force to add the demo anyway." in refused.output
+    quiet = runner.invoke(args=["obento", "seed-demo", "--if-empty"])
+    assert quiet.exit_code == 0
+    assert "demo not loaded" in quiet.output
+    assert {model: _count(model) for model in before} == before
+
+    forced = runner.invoke(args=["obento", "seed-demo", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _count(Shop) == before[Shop] + 2
+
+
+def _count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
 def test_demo_logins_work(runner, login, client):
     runner.invoke(args=["obento", "seed-demo"])
     response = login("sakura1", "obento-demo")
