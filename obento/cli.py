@@ -55,12 +55,18 @@ def create_db():
 @with_appcontext
 def create_user_command(username, role, name, company_name, shop_name, password_stdin):
     """Create a user; the password comes from a prompt or standard input."""
+    # The service ignores a company or shop the role does not have: refuse it here instead,
+    # before the password is asked for.
+    if company_name and role not in (Role.STAFF, Role.MANAGER):
+        raise click.ClickException(f"--company is only for staff and manager users, not {role}.")
+    if shop_name and role != Role.SHOP:
+        raise click.ClickException(f"--shop is only for shop users, not {role}.")
+    company = _find(Company, company_name, "company") if company_name else None
+    shop = _find(Shop, shop_name, "shop") if shop_name else None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    company = _find(Company, company_name, "company") if company_name else None
-    shop = _find(Shop, shop_name, "shop") if shop_name else None
     try:
         user = create_user(
             username=username,
