@@ -8,7 +8,14 @@ from obento.services.passwords import verify_password
 from tests.conftest import PASSWORD, csrf_token
 
 
-def test_password_change_keeps_this_login_and_ends_the_others(
+def change_password(submit, new: str = "a-new-password"):
+    return submit(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": new, "new_password_confirm": new},
+    )
+
+
+def test_password_change_keeps_this_browser_logged_in_and_ends_the_others(
     app, client, login, make_user, submit
 ):
     user = make_user()
@@ -19,14 +26,7 @@ def test_password_change_keeps_this_login_and_ends_the_others(
         data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_token(page)},
     )
     login(user.username)
-    response = submit(
-        "/account/password",
-        {
-            "current_password": PASSWORD,
-            "new_password": "a-new-password",
-            "new_password_confirm": "a-new-password",
-        },
-    )
+    response = change_password(submit)
     assert response.status_code == 303
     assert "パスワードを変更しました" in client.get("/account").text
     assert other.get("/account").status_code == 302
@@ -42,14 +42,7 @@ def test_password_change_ends_a_copy_of_this_browsers_cookie(app, client, login,
     copied = client.get_cookie("obento_session").value
     old_login = db.session.scalar(sa.select(UserSession.token_hash))
 
-    response = submit(
-        "/account/password",
-        {
-            "current_password": PASSWORD,
-            "new_password": "a-new-password",
-            "new_password_confirm": "a-new-password",
-        },
-    )
+    response = change_password(submit)
 
     assert response.status_code == 303
     assert client.get_cookie("obento_session").value != copied
