@@ -30,9 +30,7 @@ def check_single_line(value: str, label: str, field: str) -> None:
         raise DomainError(f"{label}に改行や制御文字は使えません。", field=field)
     if _has_category(value, _INVISIBLE):
         raise DomainError(
-            f"{label}に目に見えない文字（ゼロ幅スペースなど）が含まれています。"
-            "入力し直してください。",
-            field=field,
+            f"{label}に目に見えない文字（ゼロ幅スペースなど）は使えません。", field=field
         )
 
 

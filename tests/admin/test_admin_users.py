@@ -269,7 +269,11 @@ def test_admin_cannot_change_their_own_role(client, login, make_user, make_compa
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("username", "yamada\u200b", "ユーザー名に目に見えない文字（ゼロ幅スペースなど）"),
+        (
+            "username",
+            "yamada\u200b",
+            "ユーザー名に目に見えない文字（ゼロ幅スペースなど）は使えません。",
+        ),
         ("username", "ya\u202emada", "ユーザー名に目に見えない文字"),
         ("username", "yamada\u2028x", "ユーザー名に改行や制御文字は使えません。"),
         ("name", "山田\u2029太郎", "氏名に改行や制御文字は使えません。"),

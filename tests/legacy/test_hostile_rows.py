@@ -49,7 +49,7 @@ def staff(user_id, username="newbie", password="newbie-plain", name="新人"):  
         ),
         (
             {"extra_users": [staff(6, username="new\u200bbie")]},
-            "User 6: ユーザー名に目に見えない文字（ゼロ幅スペースなど）が含まれています。",
+            "User 6: ユーザー名に目に見えない文字（ゼロ幅スペースなど）は使えません。",
         ),
         (
             {"extra_users": [staff(6, username="new bie")]},
@@ -106,7 +106,7 @@ def test_hostile_company_and_menu_values_are_bad_rows(legacy_db, import_sqlite):
 
     assert result.exit_code == 0, result.output
     for reported in (
-        "Company 3: 会社名に目に見えない文字（ゼロ幅スペースなど）が含まれています。",
+        "Company 3: 会社名に目に見えない文字（ゼロ幅スペースなど）は使えません。",
         "Company 4: 電話番号に改行や制御文字は使えません。",
         "Company 5: created_at is outside the years 1970 to 2099: '0001-01-01 00:00:00'",
         "Menu 4: price 1000000000000 is outside 0 to 100000 yen",
