@@ -110,11 +110,31 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        if len(cls.SECRET_KEY) < 32:
+        problem = secret_key_problem(cls.SECRET_KEY)
+        if problem:
             raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in "
-                "production (python -c 'import secrets; print(secrets.token_hex(32))')."
+                f"SECRET_KEY {problem}. Production needs a random value of at least "
+                f"{SECRET_KEY_MIN_LENGTH} characters, e.g. from "
+                "python3 -c 'import secrets; print(secrets.token_hex(32))'."
             )
+
+
+SECRET_KEY_MIN_LENGTH = 32
+# A random key of 32 characters has far more different characters than this; fewer is a
+# placeholder such as "xxxx…" or "changemechangeme…".
+SECRET_KEY_MIN_DISTINCT = 8
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Say what is wrong with a production SECRET_KEY (blank counts as missing), or None."""
+    key = key.strip()
+    if not key:
+        return "is not set (empty or only spaces)"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"is too short ({len(key)} characters)"
+    if len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        return f"is too simple (only {len(set(key))} different characters)"
+    return None
 
 
 CONFIGS = {

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from obento.extensions import db
 from obento.legacy_import import LegacyImportError, import_sqlite
-from obento.models import Company, Role, Shop, User
+from obento.models import Company, Role, Shop
 from obento.services import DomainError
 from obento.services.users import create_user
 
@@ -55,12 +55,18 @@ def create_db():
 @with_appcontext
 def create_user_command(username, role, name, company_name, shop_name, password_stdin):
     """Create a user; the password comes from a prompt or standard input."""
+    # The service ignores a company or shop the role does not have: refuse it here instead,
+    # before the password is asked for.
+    if company_name and role not in (Role.STAFF, Role.MANAGER):
+        raise click.ClickException(f"--company is only for staff and manager users, not {role}.")
+    if shop_name and role != Role.SHOP:
+        raise click.ClickException(f"--shop is only for shop users, not {role}.")
+    company = _find(Company, company_name, "company") if company_name else None
+    shop = _find(Shop, shop_name, "shop") if shop_name else None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    company = _find(Company, company_name, "company") if company_name else None
-    shop = _find(Shop, shop_name, "shop") if shop_name else None
     try:
         user = create_user(
             username=username,
@@ -84,20 +90,20 @@ def _find(model, name: str, label: str):
 
 
 @obento_cli.command("seed-demo")
-@click.option("--force", is_flag=True, help="Add the demo even though the database has users.")
-@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) if there are users.")
+@click.option("--force", is_flag=True, help="Add the demo even though the database has data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) if there is data.")
 @with_appcontext
 def seed_demo_command(force, if_empty):
     """Load a small realistic demo: 2 shops, 3 companies, menus, users, two weeks of orders."""
-    from obento.demo import seed_demo
+    from obento.demo import existing_data, seed_demo
 
-    has_users = db.session.scalar(sa.select(sa.func.count(User.id))) > 0
-    if has_users and not force:
+    found = ", ".join(f"{table}: {count}" for table, count in existing_data().items() if count)
+    if found and not force:
         if if_empty:
-            click.echo("The database already has users; demo not loaded.")
+            click.echo(f"The database already has data ({found}); demo not loaded.")
             return
         raise click.ClickException(
-            "The database already has users. Use --force to add the demo anyway."
+            f"The database already has data ({found}). Use --force to add the demo anyway."
         )
     summary = seed_demo()
     db.session.commit()

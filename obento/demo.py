@@ -90,6 +90,14 @@ COMPANIES = [
 ]
 
 
+def existing_data() -> dict[str, int]:
+    """Count the rows of the tables real data lives in (seed-demo refuses to mix with it)."""
+    return {
+        model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (Company, Shop, Menu, User, Order)
+    }
+
+
 def _get_or_add(model, name: str, **values):
     found = db.session.scalar(sa.select(model).where(model.name == name))
     if found is None:

@@ -1,12 +1,12 @@
 """`/account`: everyone changes their own password; staff and managers pick a default menu."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from obento.account import bp
 from obento.admin.user_pages import default_menu_form
 from obento.auth.decorators import role_required
-from obento.auth.views import SESSION_TOKEN_KEY
+from obento.auth.views import begin_login
 from obento.extensions import db
 from obento.forms import add_domain_error
 from obento.forms.users import OwnPasswordForm
@@ -36,20 +36,16 @@ def index():
 @bp.post("/password")
 @role_required(*EVERYONE)
 def password():
-    """Change one's own password; every other login of this user ends, this one stays."""
+    """Change one's own password; every login of this user ends, this browser logs in anew."""
     form = OwnPasswordForm()
     if not form.validate_on_submit():
         return _page(password_form=form, status=422)
     try:
-        change_own_password(
-            current_user,
-            form.current_password.data,
-            form.new_password.data,
-            keep_token=session.get(SESSION_TOKEN_KEY),
-        )
+        change_own_password(current_user, form.current_password.data, form.new_password.data)
     except DomainError as error:
         add_domain_error(form, error)
         return _page(password_form=form, status=error.status)
+    begin_login(current_user._get_current_object())  # a new cookie; copies of the old one end
     db.session.commit()
     current_app.logger.info("password changed user=%s", current_user.username)
     flash("パスワードを変更しました。ほかの端末のログインは終了しました。", "success")

@@ -63,6 +63,5 @@ def log_view(filename: str):
 def log_download(filename: str):
     """Download one log file."""
     path = log_path_or_404(filename)
-    return send_file(
-        path, mimetype="text/plain; charset=utf-8", as_attachment=True, download_name=filename
-    )
+    # Werkzeug adds "; charset=utf-8" to a text/* type itself (given here, it came twice).
+    return send_file(path, mimetype="text/plain", as_attachment=True, download_name=filename)

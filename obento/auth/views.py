@@ -9,8 +9,13 @@ from obento.errors import render_error
 from obento.extensions import db, login_manager
 from obento.models import Role
 from obento.services.sessions import end_session, start_session, user_for_session
-from obento.services.throttle import login_throttled, record_login_attempt
-from obento.services.users import authenticate
+from obento.services.throttle import (
+    finish_login_attempt,
+    login_throttled,
+    start_login_attempt,
+    withdraw_login_attempt,
+)
+from obento.services.users import authenticate, normalize_username
 
 SESSION_TOKEN_KEY = "login_token"  # a session key name  # noqa: S105  # nosec B105
 LOGIN_FAILED = "ユーザー名またはパスワードが正しくありません。"
@@ -32,6 +37,14 @@ def load_user(user_id: str):
     if user is not None and db.session.dirty:
         db.session.commit()
     return user
+
+
+def begin_login(user) -> None:
+    """Give this browser a new login of `user`: a fresh session and token (no fixation)."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN_KEY] = start_session(user)
+    login_user(user)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -63,17 +76,19 @@ def login():
     next_url = safe_next(request.values.get("next"))
     status = 200
     if form.validate_on_submit():
-        username, address = form.username.data.strip(), request.remote_addr or "-"
+        # One failure count for the name however it was typed (ｙａｍａｄａ is yamada).
+        username, address = normalize_username(form.username.data), request.remote_addr or "-"
+        attempt = start_login_attempt(username, address)
+        db.session.commit()  # counted by parallel attempts before they try a password
         if login_throttled(username, address):
+            withdraw_login_attempt(attempt)
+            db.session.commit()
             current_app.logger.warning("login throttled user=%r address=%s", username, address)
             return render_error(429, LOGIN_THROTTLED)
-        user = authenticate(username, form.password.data)
-        record_login_attempt(username, address, succeeded=user is not None)
+        user = authenticate(form.username.data, form.password.data)
+        finish_login_attempt(attempt, succeeded=user is not None)
         if user is not None:
-            session.clear()  # a fresh session for the new login (no fixation)
-            session.permanent = True
-            session[SESSION_TOKEN_KEY] = start_session(user)
-            login_user(user)
+            begin_login(user)
             db.session.commit()
             current_app.logger.info("login user=%s", user.username)
             return redirect(next_url or home_url(user), code=303)

@@ -5,6 +5,16 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from obento.forms.base import FilterForm, Form
 from obento.forms.fields import ChoiceField, optional_id
 from obento.models import Role
+from obento.services.password_policy import MAX_LENGTH, MIN_LENGTH
+from obento.services.users import EMPLOYEE_CODE_MAX, NAME_MAX, USERNAME_MAX
+
+
+def password_length() -> list:
+    """One message for each limit: a 1,200-character password is not "too short"."""
+    return [
+        Length(min=MIN_LENGTH, message=f"{MIN_LENGTH}文字以上で入力してください。"),
+        Length(max=MAX_LENGTH, message=f"{MAX_LENGTH}文字以内で入力してください。"),
+    ]
 
 
 class StaffForm(Form):
@@ -14,23 +24,25 @@ class StaffForm(Form):
         "ユーザー名（ログインID）",
         validators=[
             DataRequired("ユーザー名を入力してください。"),
-            Length(max=64, message="64文字以内で入力してください。"),
+            Length(max=USERNAME_MAX, message=f"{USERNAME_MAX}文字以内で入力してください。"),
         ],
     )
     name = StringField(
         "氏名",
         validators=[
             DataRequired("氏名を入力してください。"),
-            Length(max=100, message="100文字以内で入力してください。"),
+            Length(max=NAME_MAX, message=f"{NAME_MAX}文字以内で入力してください。"),
         ],
     )
     employee_code = StringField(
-        "社員番号", validators=[Length(max=32, message="32文字以内で入力してください。")]
+        "社員番号",
+        validators=[
+            Length(
+                max=EMPLOYEE_CODE_MAX, message=f"{EMPLOYEE_CODE_MAX}文字以内で入力してください。"
+            )
+        ],
     )
-    password = PasswordField(
-        "初期パスワード",
-        validators=[Optional(), Length(min=8, max=1024, message="8文字以上で入力してください。")],
-    )
+    password = PasswordField("初期パスワード", validators=[Optional(), *password_length()])
 
 
 class UserForm(StaffForm):
@@ -42,10 +54,7 @@ class UserForm(StaffForm):
 
 
 class PasswordResetForm(Form):
-    password = PasswordField(
-        "新しいパスワード",
-        validators=[Optional(), Length(min=8, max=1024, message="8文字以上で入力してください。")],
-    )
+    password = PasswordField("新しいパスワード", validators=[Optional(), *password_length()])
 
 
 class DefaultMenuForm(Form):
@@ -60,7 +69,7 @@ class OwnPasswordForm(Form):
         "新しいパスワード",
         validators=[
             DataRequired("新しいパスワードを入力してください。"),
-            Length(min=8, max=1024, message="8文字以上で入力してください。"),
+            *password_length(),
         ],
     )
     new_password_confirm = PasswordField(
@@ -78,7 +87,8 @@ class ImportForm(Form):
 
 class UserSearchForm(FilterForm):
     q = StringField(
-        "検索（ユーザー名・氏名）", validators=[Length(max=100, message="100文字以内です。")]
+        "検索（ユーザー名・氏名）",
+        validators=[Length(max=100, message="100文字以内で入力してください。")],
     )
     role = ChoiceField(
         "権限", choices=[("", "すべて")] + [(role.value, role.label) for role in Role]

@@ -1,5 +1,6 @@
 """Shops, companies, menus and users from the original database."""
 
+from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from obento.extensions import db
 from obento.legacy_import.source import BadRow, as_flag, as_id, as_int, parse_jst, text
 from obento.models import Company, Menu, Role, Shop, User, company_shops
+from obento.services import DomainError
+from obento.services.menus import MAX_PRICE
 from obento.services.passwords import hash_password
+from obento.services.text import check_single_line
+from obento.services.users import clean_username
 
 if TYPE_CHECKING:
     from obento.legacy_import.run import ImportRun
@@ -27,7 +32,37 @@ def bounded(value, what: str, limit: int, *, required: bool = False) -> str:
         raise BadRow(f"{what} is empty")
     if len(value) > limit:
         raise BadRow(f"{what} is longer than {limit} characters")
+    refuse_nul(value, what)
     return value
+
+
+def refuse_nul(value: str, what: str) -> None:
+    """PostgreSQL cannot store NUL in text, and would refuse the whole import for one."""
+    if "\x00" in value:
+        raise BadRow(f"{what} contains a NUL character")
+
+
+def as_form_would(check: Callable, *args):
+    """Run a check of the web forms; the message it shows there is the row's reason here."""
+    try:
+        return check(*args)
+    except DomainError as error:
+        raise BadRow(error.message) from None
+
+
+def one_line(value, what: str, label: str, limit: int, *, required: bool = False) -> str:
+    """Like `bounded`, and a single line as the forms require of names (label: the form's)."""
+    value = bounded(value, what, limit, required=required)
+    as_form_would(check_single_line, value, label, what)
+    return value
+
+
+def menu_price(row: dict) -> int:
+    """The menu's price within the range the menu form allows, or BadRow."""
+    price = as_int(row.get("price"), "price")
+    if not 0 <= price <= MAX_PRICE:
+        raise BadRow(f"price {price} is outside 0 to {MAX_PRICE} yen")
+    return price
 
 
 def import_shops(run: "ImportRun") -> None:
@@ -40,8 +75,8 @@ def import_shops(run: "ImportRun") -> None:
         run.report.read("shop_name")
         if run.shops.get(name) is not None:
             run.report.already("shop_name")
-        elif len(name) > 100:
-            run.report.bad("shop_name", name, "shop name is longer than 100 characters")
+        elif reason := _bad_shop_name(name):
+            run.report.bad("shop_name", name, reason)
         elif name in existing:
             run.shops.add(name, existing[name])
             run.report.already("shop_name")
@@ -57,6 +92,14 @@ def import_shops(run: "ImportRun") -> None:
             run.report.imported("shop_name")
 
 
+def _bad_shop_name(name: str) -> str | None:
+    try:
+        one_line(name, "shop name", "店舗名", 100)
+    except BadRow as reason:
+        return str(reason)
+    return None
+
+
 def import_companies(run: "ImportRun") -> None:
     """Create the companies and link each to the shop named in its shop_name."""
     existing = dict(db.session.execute(sa.select(Company.name, Company.id)).all())
@@ -67,13 +110,13 @@ def import_companies(run: "ImportRun") -> None:
         shop_name = text(row.get("shop_name"))
         if shop_name and run.shops.get(shop_name) is None:
             raise BadRow(f"its shop {shop_name!r} was not imported")
-        name = bounded(row.get("name"), "name", 100, required=True)
+        name = one_line(row.get("name"), "name", "会社名", 100, required=True)
         if name in seen:
             raise BadRow(f"the name {name!r} is also used by Company {seen[name]}")
         created_at = parse_jst(row.get("created_at"), "created_at") or run.now
         values = {
             "name": name,
-            "tel": bounded(row.get("tel"), "tel", 30),
+            "tel": one_line(row.get("tel"), "tel", "電話番号", 30),
             "disabled": as_flag(row.get("disabled")),
             "created_at": created_at,
             "updated_at": created_at,
@@ -119,19 +162,17 @@ def import_menus(run: "ImportRun") -> None:
     duplicates: list[tuple[int, tuple[int, str]]] = []
     for row in run.rows["Menu"]:  # orders need the price even of menus imported earlier
         with suppress(BadRow):  # reported below
-            run.menu_prices[as_id(row.get("menu_id"))] = as_int(row.get("price"), "price")
+            run.menu_prices[as_id(row.get("menu_id"))] = menu_price(row)
 
     def convert(legacy_id: int, row: dict) -> dict | None:
-        price = as_int(row.get("price"), "price")
-        if price < 0:
-            raise BadRow(f"price is negative: {price}")
+        price = menu_price(row)
         shop_name = text(row.get("shop_name"))
         shop_id = run.shops.get(shop_name) if shop_name else None
         if shop_id is None:
             raise BadRow(
                 f"its shop {shop_name!r} was not imported" if shop_name else "shop_name is empty"
             )
-        name = bounded(row.get("name"), "name", 100, required=True)
+        name = one_line(row.get("name"), "name", "メニュー名", 100, required=True)
         created_at = parse_jst(row.get("created_at"), "created_at") or run.now
         values = {
             "shop_id": shop_id,
@@ -165,6 +206,7 @@ def import_users(run: "ImportRun") -> None:
 
     def convert(legacy_id: int, row: dict) -> dict:
         username = bounded(row.get("username"), "username", 64, required=True)
+        username = as_form_would(clean_username, username)  # ｓａｔｏ is sato, as in the forms
         if username in seen:
             raise BadRow(f"the username {username!r} is also used by User {seen[username]}")
         if username in taken:
@@ -172,7 +214,7 @@ def import_users(run: "ImportRun") -> None:
         updated_at = parse_jst(row.get("updated_at"), "updated_at") or run.now
         values = {
             "username": username,
-            "name": bounded(row.get("name"), "name", 100) or username,
+            "name": one_line(row.get("name"), "name", "氏名", 100) or username,
             **_role_scope(run, row),
             "default_menu_id": _default_menu(run, row.get("menu_id")),
             "created_at": updated_at,  # the old table had no created_at
@@ -215,6 +257,7 @@ def _password_hash(run: "ImportRun", password) -> str:
     password = "" if password is None else str(password)
     if not password:
         raise BadRow("password is empty")
+    refuse_nul(password, "password")  # nobody could type it at the login form either
     if password.startswith(BCRYPT_PREFIXES):
         if len(password) > 255:
             raise BadRow("password hash is longer than 255 characters")

@@ -7,6 +7,12 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.models import LegacyIdMap
 
+# Legacy ids up to this are kept; a larger one (the original's INTEGER ids went up to 2**63)
+# gets a new id. The id sequences, PostgreSQL integers, then still have over a billion ids
+# left after the highest kept one: kept as it was, an id of 2147483647 would have exhausted
+# the sequence, and every new user, order or menu after the import would have failed.
+KEPT_ID_MAX = 1_000_000_000
+
 
 class IdMap:
     """Source rows already imported (by earlier runs or this one) for one source table."""
@@ -48,17 +54,26 @@ class IdMap:
             )
 
 
-def insert_keeping_ids(table: sa.Table, rows: list[tuple[int, dict]]) -> dict[int, int]:
-    """Insert (legacy id, values) rows, each under its legacy id when that id is free.
+def insert_keeping_ids(
+    table: sa.Table, rows: list[tuple[int, dict]]
+) -> tuple[dict[int, int], dict[int, str]]:
+    """Insert (legacy id, values) rows, each under its legacy id when that id can be kept.
 
-    Rows whose id is taken get a fresh one from the sequence, after the sequence has been
-    moved past every id inserted here. Returns legacy id -> new id.
+    A legacy id is kept when it is free and at most KEPT_ID_MAX; the other rows get a fresh
+    id from the sequence, after the sequence has been moved past every id inserted here.
+    Returns legacy id -> new id, and legacy id -> why it was not kept.
     """
     if not rows:
-        return {}
+        return {}, {}
     taken = set(db.session.scalars(sa.select(table.c.id)))
-    kept = [(legacy_id, values) for legacy_id, values in rows if legacy_id not in taken]
-    moved = [(legacy_id, values) for legacy_id, values in rows if legacy_id in taken]
+    not_kept = {}
+    for legacy_id, _ in rows:
+        if legacy_id > KEPT_ID_MAX:
+            not_kept[legacy_id] = f"id above {KEPT_ID_MAX:,}"
+        elif legacy_id in taken:
+            not_kept[legacy_id] = "id already taken"
+    kept = [(legacy_id, values) for legacy_id, values in rows if legacy_id not in not_kept]
+    moved = [(legacy_id, values) for legacy_id, values in rows if legacy_id in not_kept]
     new_ids = {legacy_id: legacy_id for legacy_id, _ in kept}
     if kept:
         db.session.execute(sa.insert(table), [{**values, "id": lid} for lid, values in kept])
@@ -69,7 +84,7 @@ def insert_keeping_ids(table: sa.Table, rows: list[tuple[int, dict]]) -> dict[in
             [values for _, values in moved],
         ).all()
         new_ids.update(zip([legacy_id for legacy_id, _ in moved], fresh, strict=True))
-    return new_ids
+    return new_ids, not_kept
 
 
 def advance_sequence(table: sa.Table) -> None:

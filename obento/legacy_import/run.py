@@ -64,10 +64,12 @@ class ImportRun:
 
     def insert(self, table: str, model, id_map: IdMap, rows: list[tuple[int, dict]]) -> dict:
         """Insert the converted rows (keeping legacy ids when free) and map them."""
-        new_ids = insert_keeping_ids(model.__table__, rows)
+        new_ids, not_kept = insert_keeping_ids(model.__table__, rows)
         for legacy_id, target_id in new_ids.items():
             id_map.add(legacy_id, target_id)
             self.report.imported(table)
+        for legacy_id, reason in not_kept.items():
+            self.report.renumbered(table, legacy_id, new_ids[legacy_id], reason)
         return new_ids
 
     def save_maps(self) -> None:

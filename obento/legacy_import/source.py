@@ -7,6 +7,10 @@ from pathlib import Path
 from obento.calendar import local_instant
 
 TABLES = ("Company", "User", "Menu", "Orders")
+SQLITE_INTEGER_MAX = 2**63 - 1
+# Timestamps and days outside these years are placeholders or typing errors (0001-01-01,
+# 9999-12-31); the deadline rules need a day before and after every delivery date.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2099
 
 
 class LegacyImportError(Exception):
@@ -84,6 +88,8 @@ def as_id(value, what: str = "id") -> int:
     number = as_int(value, what)
     if number < 1:
         raise BadRow(f"{what} is not a positive number: {value!r}")
+    if number > SQLITE_INTEGER_MAX:  # only a TEXT column can hold more
+        raise BadRow(f"{what} is too large: {value!r}")
     return number
 
 
@@ -97,9 +103,12 @@ def _parse_wall_clock(value, what: str) -> datetime:
     if raw.endswith("Z"):
         raw = raw[:-1] + "+00:00"
     try:
-        return datetime.fromisoformat(raw)
+        wall = datetime.fromisoformat(raw)
     except ValueError:
         raise BadRow(f"{what} is not a date and time: {value!r}") from None
+    if not EARLIEST_YEAR <= wall.year <= LATEST_YEAR:
+        raise BadRow(f"{what} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}: {value!r}")
+    return wall
 
 
 def parse_jst(value, what: str) -> datetime | None:

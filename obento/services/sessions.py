@@ -52,12 +52,9 @@ def end_session(token: str | None) -> None:
         db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _hash(token)))
 
 
-def end_other_sessions(user: User, keep_token: str | None = None) -> None:
-    """End every login of `user` but the one behind `keep_token` (password change, disable)."""
-    query = sa.delete(UserSession).where(UserSession.user_id == user.id)
-    if keep_token:
-        query = query.where(UserSession.token_hash != _hash(keep_token))
-    db.session.execute(query)
+def end_user_sessions(user: User) -> None:
+    """End every login of `user` (password change or reset, disabling the user)."""
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
 
 
 def user_for_session(user_id: str, token: str | None) -> User | None:

@@ -7,15 +7,31 @@ import sqlalchemy as sa
 from obento.extensions import db
 from obento.services import DomainError
 
+# Line breaks of every kind: control characters (Cc: CR, LF, NUL, ...) and the Unicode line
+# and paragraph separators (Zl, Zp), which browsers and log viewers also break lines at.
+_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+# Format characters (Cf) are invisible: zero-width spaces and joiners, bidi overrides, the
+# BOM. In a name they make two names that look the same differ, or reorder what is shown.
+_INVISIBLE = frozenset({"Cf"})
+
+
+def _has_category(value: str, categories: frozenset[str]) -> bool:
+    return any(unicodedata.category(char) in categories for char in value)
+
 
 def has_control_chars(value: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in value)
+    """Return whether `value` has a line break, control or invisible (format) character."""
+    return _has_category(value, _BREAKING | _INVISIBLE)
 
 
 def check_single_line(value: str, label: str, field: str) -> None:
-    """Refuse line breaks and control characters: names are shown in lists and log lines."""
-    if has_control_chars(value):
+    """Refuse line breaks, control and invisible characters: names are shown in lists and logs."""
+    if _has_category(value, _BREAKING):
         raise DomainError(f"{label}に改行や制御文字は使えません。", field=field)
+    if _has_category(value, _INVISIBLE):
+        raise DomainError(
+            f"{label}に目に見えない文字（ゼロ幅スペースなど）は使えません。", field=field
+        )
 
 
 def check_unique_name(

@@ -19,9 +19,10 @@ from obento.services import DomainError
 from obento.services.password_policy import check_password_policy
 from obento.services.users import (
     check_user_texts,
-    check_username_format,
+    clean_username,
     create_user,
     generate_password,
+    normalize_username,
 )
 
 # Each new password is hashed with argon2id (~0.2 s on a small server): 100 lines keep the
@@ -154,7 +155,7 @@ def preview_import(text: str, *, company: Company | None = None) -> ImportPrevie
         for number, values in cells.items()
     ]
     lookups = _Lookups(
-        usernames={line.username for line in lines},
+        usernames={normalize_username(line.username) for line in lines},
         companies={cells[line.number]["company"] for line in lines},
         shops={cells[line.number]["shop"] for line in lines},
     )
@@ -202,7 +203,7 @@ def _check_line(
 ):
     errors = line.errors
     try:  # the rules of the user forms, which create_user checks again on import
-        check_username_format(line.username)
+        line.username = clean_username(line.username)
     except DomainError as error:
         errors.append(error.message)
     else:

@@ -1,6 +1,7 @@
 """Users: creating, editing, disabling, passwords and the default menu."""
 
 import secrets
+import unicodedata
 
 import sqlalchemy as sa
 
@@ -11,7 +12,7 @@ from obento.services.order_board import active_menus, serving_shops
 from obento.services.orders import orderable_menu
 from obento.services.password_policy import check_password_policy
 from obento.services.passwords import hash_password, needs_rehash, verify_password
-from obento.services.sessions import end_other_sessions
+from obento.services.sessions import end_user_sessions
 from obento.services.text import check_single_line
 
 USERNAME_MAX = 64
@@ -26,22 +27,31 @@ def generate_password() -> str:
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
 
 
-def check_username_format(username: str) -> str:
-    """Return the cleaned username, or raise if it is empty or malformed."""
-    username = username.strip()
+def normalize_username(username: str) -> str:
+    """Return the form usernames are stored and looked up in (NFKC, stripped).
+
+    NFKC folds what a Japanese keyboard types in full width (ｙａｍａｄａ, ０１２) into the
+    plain characters, so the same name typed either way is the same login.
+    """
+    return unicodedata.normalize("NFKC", username).strip()
+
+
+def clean_username(username: str) -> str:
+    """Return the normalized username, or raise if it is empty or malformed (not if taken)."""
+    username = normalize_username(username)
     if not username:
         raise DomainError("ユーザー名を入力してください。", field="username")
+    check_single_line(username, "ユーザー名", "username")  # shown in lists and log lines
     if len(username) > USERNAME_MAX or any(char.isspace() for char in username):
         raise DomainError(
             f"ユーザー名は空白を含まない{USERNAME_MAX}文字以内にしてください。", field="username"
         )
-    check_single_line(username, "ユーザー名", "username")  # shown in lists and log lines
     return username
 
 
 def check_username(username: str, except_id: int | None = None) -> str:
     """Return the cleaned username, or raise if it is empty, malformed or taken."""
-    username = check_username_format(username)
+    username = clean_username(username)
     query = sa.select(User.id).where(User.username == username)
     if except_id is not None:
         query = query.where(User.id != except_id)
@@ -137,7 +147,7 @@ def set_user_active(user: User, active: bool, actor: User) -> None:
         raise DomainError("自分自身を無効にすることはできません。", status=409)
     user.active = active
     if not active:
-        end_other_sessions(user)
+        end_user_sessions(user)
     db.session.flush()
 
 
@@ -146,13 +156,17 @@ def reset_password(user: User, password: str | None = None) -> str:
     password = password or generate_password()
     check_password_policy(password, user.username)
     user.password_hash = hash_password(password)
-    end_other_sessions(user)
+    end_user_sessions(user)
     db.session.flush()
     return password
 
 
-def change_own_password(user: User, current: str, new: str, keep_token: str | None) -> None:
-    """Change one's own password; every other login of the user ends."""
+def change_own_password(user: User, current: str, new: str) -> None:
+    """Change one's own password and end every login of the user, the current one too.
+
+    The browser that changed it gets a new login from the view (`begin_login`): a copy of
+    its old cookie, wherever it is, stops working.
+    """
     if not verify_password(user.password_hash, current):
         raise DomainError("現在のパスワードが正しくありません。", field="current_password")
     try:
@@ -162,7 +176,7 @@ def change_own_password(user: User, current: str, new: str, keep_token: str | No
     if new == current:
         raise DomainError("新しいパスワードは現在のものと変えてください。", field="new_password")
     user.password_hash = hash_password(new)
-    end_other_sessions(user, keep_token=keep_token)
+    end_user_sessions(user)
     db.session.flush()
 
 
@@ -186,9 +200,19 @@ def set_default_menu(user: User, menu_id: int | None) -> None:
     db.session.flush()
 
 
+def find_login(username: str) -> User | None:
+    """Return the user a login form's username names, whether typed in full or half width."""
+    normalized = normalize_username(username)
+    user = db.session.scalar(sa.select(User).where(User.username == normalized))
+    if user is None and normalized != username.strip():
+        # Stored as typed before usernames were normalized: that login keeps working.
+        user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    return user
+
+
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with these credentials, upgrading an old hash; else None."""
-    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    user = find_login(username)
     if not verify_password(user.password_hash if user else None, password):
         return None
     if not user.active:

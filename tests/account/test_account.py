@@ -8,7 +8,14 @@ from obento.services.passwords import verify_password
 from tests.conftest import PASSWORD, csrf_token
 
 
-def test_password_change_keeps_this_login_and_ends_the_others(
+def change_password(submit, new: str = "a-new-password"):
+    return submit(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": new, "new_password_confirm": new},
+    )
+
+
+def test_password_change_keeps_this_browser_logged_in_and_ends_the_others(
     app, client, login, make_user, submit
 ):
     user = make_user()
@@ -19,14 +26,7 @@ def test_password_change_keeps_this_login_and_ends_the_others(
         data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_token(page)},
     )
     login(user.username)
-    response = submit(
-        "/account/password",
-        {
-            "current_password": PASSWORD,
-            "new_password": "a-new-password",
-            "new_password_confirm": "a-new-password",
-        },
-    )
+    response = change_password(submit)
     assert response.status_code == 303
     assert "パスワードを変更しました" in client.get("/account").text
     assert other.get("/account").status_code == 302
@@ -34,6 +34,30 @@ def test_password_change_keeps_this_login_and_ends_the_others(
     assert db.session.scalar(count) == 1
     db.session.refresh(user)
     assert verify_password(user.password_hash, "a-new-password")
+
+
+def test_password_change_ends_a_copy_of_this_browsers_cookie(app, client, login, make_user, submit):
+    user = make_user()
+    login(user.username)
+    copied = client.get_cookie("obento_session").value
+    old_login = db.session.scalar(sa.select(UserSession.token_hash))
+
+    response = change_password(submit)
+
+    assert response.status_code == 303
+    assert client.get_cookie("obento_session").value != copied
+    page = client.get("/account")  # the browser that changed it stays logged in
+    assert page.status_code == 200
+    assert "パスワードを変更しました" in page.text
+    thief = app.test_client()
+    thief.set_cookie("obento_session", copied)
+    stolen = thief.get("/account")
+    assert stolen.status_code == 302
+    assert stolen.headers["Location"].startswith("/login")
+    logins = db.session.scalars(
+        sa.select(UserSession.token_hash).where(UserSession.user_id == user.id)
+    ).all()
+    assert len(logins) == 1 and logins[0] != old_login
 
 
 def test_bad_password_changes_write_nothing(client, login, make_user, submit):
@@ -67,6 +91,14 @@ def test_bad_password_changes_write_nothing(client, login, make_user, submit):
         (
             {
                 "current_password": PASSWORD,
+                "new_password": "p" * 1200,
+                "new_password_confirm": "p" * 1200,
+            },
+            "1024文字以内で入力してください。",
+        ),
+        (
+            {
+                "current_password": PASSWORD,
                 "new_password": PASSWORD,
                 "new_password_confirm": PASSWORD,
             },
@@ -77,6 +109,8 @@ def test_bad_password_changes_write_nothing(client, login, make_user, submit):
         response = submit("/account/password", data)
         assert response.status_code == 422, data
         assert message in response.text
+        if len(data["new_password"]) > 1024:
+            assert "8文字以上で入力してください。" not in response.text
     db.session.refresh(user)
     assert verify_password(user.password_hash, PASSWORD)
 

@@ -114,3 +114,15 @@ def test_only_the_administrator_manages_companies(client, login, make_user, make
 def test_unknown_company_is_404(client, login, make_user):
     login(make_user(role=Role.ADMIN).username)
     assert client.get("/admin/companies/999999").status_code == 404
+
+
+def test_invisible_characters_in_a_company_name_are_refused(client, login, make_user, submit):
+    login(make_user(role=Role.ADMIN).username)
+    for name, message in [
+        ("株式会社\u200bテスト", "会社名に目に見えない文字（ゼロ幅スペースなど）"),
+        ("株式会社\u2028テスト", "会社名に改行や制御文字は使えません。"),
+    ]:
+        response = submit("/admin/companies/new", {"name": name, "tel": "", "address": ""})
+        assert response.status_code == 422, name
+        assert message in response.text
+        assert _count(name) == 0

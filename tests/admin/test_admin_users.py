@@ -96,6 +96,14 @@ def test_bad_user_input_gets_field_messages_and_writes_nothing(
             {"username": "short", "name": "x", "role": "admin", "password": "abc"},
             "8文字以上で入力してください。",
         ),
+        (
+            {"username": "long", "name": "x", "role": "admin", "password": "p" * 1200},
+            "1024文字以内で入力してください。",
+        ),
+        (
+            {"username": "u" * 65, "name": "n" * 101, "role": "admin", "employee_code": "0" * 33},
+            "64文字以内で入力してください。",
+        ),
         ({"username": "has space", "name": "x", "role": "admin"}, "空白を含まない"),
         ({"username": "", "name": "", "role": "admin"}, "氏名を入力してください。"),
     ]
@@ -104,6 +112,9 @@ def test_bad_user_input_gets_field_messages_and_writes_nothing(
         response = submit("/admin/users/new", data)
         assert response.status_code == 422, data
         assert message in response.text, data
+        assert "Field " not in response.text, data  # no English fallback of WTForms
+        if data.get("password", "").startswith("p" * 1200):
+            assert "8文字以上で入力してください。" not in response.text
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
     assert taken.role == Role.STAFF
 
@@ -253,3 +264,86 @@ def test_admin_cannot_change_their_own_role(client, login, make_user, make_compa
     assert "自分自身の権限は変更できません。" in response.text
     db.session.refresh(admin)
     assert admin.role == Role.ADMIN
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "username",
+            "yamada\u200b",
+            "ユーザー名に目に見えない文字（ゼロ幅スペースなど）は使えません。",
+        ),
+        ("username", "ya\u202emada", "ユーザー名に目に見えない文字"),
+        ("username", "yamada\u2028x", "ユーザー名に改行や制御文字は使えません。"),
+        ("name", "山田\u2029太郎", "氏名に改行や制御文字は使えません。"),
+        ("name", "山田\ufeff太郎", "氏名に目に見えない文字"),
+        ("employee_code", "00\u200d123", "社員番号に目に見えない文字"),
+    ],
+)
+def test_invisible_characters_and_line_separators_are_refused(
+    client, login, make_user, make_company, submit, field, value, message
+):
+    login(make_user(role=Role.ADMIN).username)
+    data = {
+        "username": "look-alike",
+        "name": "山田 太郎",
+        "role": "staff",
+        "company_id": str(make_company().id),
+        "password": "password-123",
+        field: value,
+    }
+    response = submit("/admin/users/new", data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == "staff")) == 0
+
+
+def test_full_width_usernames_are_stored_in_half_width(
+    client, login, make_user, make_company, submit
+):
+    login(make_user(role=Role.ADMIN).username)
+    make_user(username="yamada")
+    company = make_company()
+    data = {"name": "山田 太郎", "role": "staff", "company_id": str(company.id)}
+    data["password"] = "password-123"
+
+    taken = submit("/admin/users/new", {**data, "username": "ｙａｍａｄａ"})
+    assert taken.status_code == 422
+    assert "このユーザー名はすでに使われています。" in taken.text
+    created = submit("/admin/users/new", {**data, "username": "ｓａｔｏ０１"})
+    assert created.status_code == 303
+    assert _user("sato01").name == "山田 太郎"
+    assert _user("ｓａｔｏ０１") is None
+    spaced = submit("/admin/users/new", {**data, "username": "ｙａｍａ\u3000ｄａ"})
+    assert spaced.status_code == 422
+    assert "ユーザー名は空白を含まない64文字以内にしてください。" in spaced.text
+
+
+def test_each_length_limit_of_the_user_forms_has_its_own_message(
+    client, login, make_user, make_company, submit
+):
+    login(make_user(role=Role.ADMIN).username)
+    target = make_user(company=make_company())
+    page = submit(
+        "/admin/users/new",
+        {"username": "u" * 65, "name": "n" * 101, "role": "admin", "employee_code": "0" * 33},
+    )
+    assert page.status_code == 422
+    for message in (
+        "64文字以内で入力してください。",
+        "100文字以内で入力してください。",
+        "32文字以内で入力してください。",
+    ):
+        assert message in page.text
+    before = target.password_hash
+    for password, message, wrong in [
+        ("p" * 1200, "1024文字以内で入力してください。", "8文字以上で入力"),
+        ("short", "8文字以上で入力してください。", "1024文字以内で入力"),
+    ]:
+        reset = submit(f"/admin/users/{target.id}/password", {"password": password})
+        assert reset.status_code == 422
+        assert message in reset.text and wrong not in reset.text
+    db.session.refresh(target)
+    assert target.password_hash == before
+    assert db.session.scalar(sa.select(User).where(User.username == "u" * 65)) is None

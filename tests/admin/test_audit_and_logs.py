@@ -116,6 +116,7 @@ def test_log_viewer_escapes_a_script_in_a_users_name(
     download = client.get(f"/admin/logs/{name}/download")
     assert download.status_code == 200
     assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "name=<script>alert(1)</script>" in download.get_data(as_text=True)
     download.close()
 

@@ -207,3 +207,18 @@ def test_preview_applies_the_forms_rules_to_names_and_usernames(
     assert "氏名に改行や制御文字は使えません。" in response.text
     assert "<td>注文者</td>" in response.text  # the role by its Japanese name, not "staff"
     assert _count_users() == before
+
+
+def test_preview_reads_usernames_as_the_forms_store_them(client, login, make_user, submit, world):
+    """Full-width letters are the same login (NFKC); an invisible character is refused."""
+    login(make_user(role=Role.ADMIN).username)
+    make_user(username="yamada")
+    data = (
+        HEADER
+        + "ｙａｍａｄａ,山田,staff,株式会社みらい,,,\r\n"
+        + "ab\u200bc,見えない,staff,株式会社みらい,,,\r\n"
+    )
+    response = _upload(submit, "/admin/users/import", data.encode())
+    assert response.status_code == 422
+    assert "ユーザー名「yamada」はすでに使われています。" in response.text
+    assert "ユーザー名に目に見えない文字" in response.text

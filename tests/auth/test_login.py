@@ -49,6 +49,25 @@ def test_empty_fields_get_messages_beside_them(client):
     assert "パスワードを入力してください。" in response.text
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"username": "u" * 65, "password": "x"}, "ユーザー名は64文字以内で入力してください。"),
+        (
+            {"username": "someone", "password": "p" * 1025},
+            "パスワードは1024文字以内で入力してください。",
+        ),
+    ],
+)  # fmt: skip
+def test_overlong_login_fields_get_japanese_messages(client, data, message):
+    page = client.get("/login")
+    response = client.post("/login", data={**data, "csrf_token": csrf_token(page)})
+    assert response.status_code == 422
+    assert message in response.text
+    assert "Field cannot be longer" not in response.text
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))) == 0
+
+
 def test_login_without_csrf_token_is_refused_and_writes_nothing(client, make_user):
     user = make_user()
     response = client.post("/login", data={"username": user.username, "password": "x"})
@@ -165,3 +184,18 @@ def test_old_bcrypt_hash_verifies_and_is_upgraded(client, login, make_user):
     assert login(user.username, "old-password-1").status_code == 303
     db.session.refresh(user)
     assert user.password_hash.startswith("$argon2id$")
+
+
+def test_a_username_logs_in_typed_in_full_or_half_width(client, login, make_user):
+    make_user(username="yamada01")
+    assert login("ｙａｍａｄａ０１").status_code == 303
+    assert login(" yamada01 ").status_code == 303
+
+
+def test_a_username_stored_before_normalization_still_logs_in(client, login, make_user):
+    # Usernames were stored as typed before they were normalized (NFKC).
+    old = make_user(username="ｓｕｚｕｋｉ")
+    response = login("ｓｕｚｕｋｉ")
+    assert response.status_code == 303
+    session = db.session.scalar(sa.select(UserSession).where(UserSession.user_id == old.id))
+    assert session is not None

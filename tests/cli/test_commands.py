@@ -73,6 +73,34 @@ def test_create_user_refuses_what_the_rules_forbid(runner, args, message):
     assert db.session.scalar(sa.select(User).where(User.username == "newbie")) is None
 
 
+@pytest.mark.parametrize(
+    ("role", "option", "message"),
+    [
+        ("shop", "--company", "--company is only for staff and manager users, not shop."),
+        ("admin", "--company", "--company is only for staff and manager users, not admin."),
+        ("staff", "--shop", "--shop is only for shop users, not staff."),
+        ("manager", "--shop", "--shop is only for shop users, not manager."),
+        ("admin", "--shop", "--shop is only for shop users, not admin."),
+    ],
+)
+def test_create_user_refuses_a_company_or_shop_the_role_does_not_have(
+    runner, make_company, make_shop, role, option, message
+):
+    make_company(name="株式会社テスト", shops=[make_shop(name="弁当の店")])
+    scope = {"--company": "株式会社テスト", "--shop": "弁当の店"}
+    args = ["obento", "create-user", "newbie", "--role", role, "--name", "x", "--password-stdin"]
+    if role == "shop" and option != "--shop":
+        args += ["--shop", scope["--shop"]]
+    if role in ("staff", "manager") and option != "--company":
+        args += ["--company", scope["--company"]]
+
+    result = runner.invoke(args=[*args, option, scope[option]], input="a long enough password\n")
+
+    assert result.exit_code == 1
+    assert f"Error: {message}" in result.output
+    assert db.session.scalar(sa.select(User).where(User.username == "newbie")) is None
+
+
 def test_create_user_refuses_a_short_password(runner):
     result = runner.invoke(
         args=[
@@ -122,6 +150,30 @@ def test_seed_demo_refuses_a_database_with_users(runner, make_user):
     quiet = runner.invoke(args=["obento", "seed-demo", "--if-empty"])
     assert quiet.exit_code == 0
     assert "demo not loaded" in quiet.output
+
+
+@pytest.mark.parametrize("factory", ["make_shop", "make_company", "make_menu"])
+def test_seed_demo_refuses_real_data_without_users(runner, request, factory):
+    request.getfixturevalue(factory)()
+    before = {model: _count(model) for model in (Shop, Company, Menu, User, Order)}
+
+    refused = runner.invoke(args=["obento", "seed-demo"])
+    assert refused.exit_code == 1
+    assert "The database already has data (" in refused.output
+    assert "shops: 1" in refused.output
+    assert "Use --force to add the demo anyway." in refused.output
+    quiet = runner.invoke(args=["obento", "seed-demo", "--if-empty"])
+    assert quiet.exit_code == 0
+    assert "demo not loaded" in quiet.output
+    assert {model: _count(model) for model in before} == before
+
+    forced = runner.invoke(args=["obento", "seed-demo", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _count(Shop) == before[Shop] + 2
+
+
+def _count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_demo_logins_work(runner, login, client):

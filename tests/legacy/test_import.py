@@ -255,6 +255,7 @@ def test_a_taken_id_gets_a_fresh_one_and_references_follow(legacy_db, import_sql
     sato = user("sato")
     assert sato.id not in (1, 2, 3, 4, 5)
     assert db.session.get(LegacyIdMap, ("User", "3")).target_id == sato.id
+    assert f"User 3 -> {sato.id}: id already taken" in result.output
     assert db.session.get(Order, 1).user_id == sato.id
     assert user("kato").id == 5
 

@@ -77,3 +77,34 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         get_config("production")
     assert TestingConfig.SECRET_KEY  # the test config needs none from the environment
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("", "is not set (empty or only spaces)"),
+        (" " * 40, "is not set (empty or only spaces)"),
+        ("\t\n  \n", "is not set (empty or only spaces)"),
+        ("  " + "k3y" * 5 + "  ", "is too short (15 characters)"),
+        ("x" * 40, "is too simple (only 1 different characters)"),
+        ("changeme" * 5, "is too simple (only 7 different characters)"),
+    ],
+)
+def test_production_refuses_a_blank_short_or_placeholder_secret_key(monkeypatch, key, reason):
+    from config import ProductionConfig, get_config
+
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
+    with pytest.raises(RuntimeError) as refused:
+        get_config("production")
+    assert str(refused.value).startswith(f"SECRET_KEY {reason}. Production needs a random value")
+    assert "secrets.token_hex(32)" in str(refused.value)
+
+
+def test_production_accepts_a_random_secret_key(monkeypatch):
+    import secrets
+
+    from config import ProductionConfig, get_config
+
+    for key in (secrets.token_hex(16), secrets.token_urlsafe(32), f" {secrets.token_hex(32)}\n"):
+        monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
+        assert key == get_config("production").SECRET_KEY
