@@ -45,7 +45,9 @@ class Config:
     # Seconds a request waits for a free pooled connection before answering 503.
     DB_POOL_TIMEOUT = _int("DB_POOL_TIMEOUT", 5)
 
-    LOG_DIR = os.environ.get("LOG_DIR", str(BASE_DIR / "logs"))
+    # A relative LOG_DIR is under the checkout, whatever the working directory (send_file
+    # would read it relative to the package).
+    LOG_DIR = str(BASE_DIR / os.environ.get("LOG_DIR", "logs"))
     LOG_RETENTION_DAYS = _int("LOG_RETENTION_DAYS", 90)
 
     SESSION_COOKIE_NAME = "obento_session"
@@ -100,7 +102,7 @@ class TestingConfig(Config):
     # Cheap argon2id so the suite's many logins stay fast; production keeps the defaults.
     ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SECRET_KEY = "testing-only-not-secret"  # tests only  # noqa: S105  # nosec B105
-    LOG_DIR = os.environ.get("TEST_LOG_DIR", str(BASE_DIR / "logs" / "test"))
+    LOG_DIR = str(BASE_DIR / os.environ.get("TEST_LOG_DIR", "logs/test"))
     DB_RETRY_BACKOFF = 0.2
 
 

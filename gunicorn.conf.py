@@ -9,8 +9,13 @@ to its thread count.
 """
 
 import os
+from pathlib import Path
 
 import gunicorn.http.wsgi
+from dotenv import load_dotenv
+
+# The settings below may come from .env like the app's (the environment wins).
+load_dotenv(Path(__file__).resolve().parent / ".env")
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))

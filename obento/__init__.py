@@ -79,10 +79,11 @@ def register_security(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from obento import calendar
     from obento.clock import utcnow
+    from obento.services.text import format_yen
 
     app.jinja_env.filters["jdate"] = calendar.format_date
     app.jinja_env.filters["jdatetime"] = calendar.format_datetime
-    app.jinja_env.filters["yen"] = lambda amount: f"{amount:,}円"
+    app.jinja_env.filters["yen"] = format_yen
 
     @app.context_processor
     def inject_today():

@@ -77,7 +77,8 @@ class LocalTimeFormatter(logging.Formatter):
 
 def configure_logging(app) -> None:
     """Send the app's log and the order log to their daily files under LOG_DIR."""
-    directory = Path(app.config["LOG_DIR"])
+    directory = Path(app.config["LOG_DIR"]).resolve()
+    app.config["LOG_DIR"] = str(directory)  # the list and the download read the same files
     directory.mkdir(parents=True, exist_ok=True)
     remove_old_logs(directory, app.config["LOG_RETENTION_DAYS"], datetime.now(UTC))
 

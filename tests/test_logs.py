@@ -1,6 +1,9 @@
 """The application log and the order log go to one file per JST day."""
 
 import logging
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,3 +114,18 @@ def test_workers_keep_their_files_open_and_every_line_arrives(tmp_path):
     finally:
         first.close()
         second.close()
+
+
+def test_a_relative_log_dir_is_under_the_checkout_whatever_the_working_directory(tmp_path):
+    """.env.example's LOG_DIR=logs: logging, the log list and the download (send_file reads
+    a relative path against the package) must all find the same files."""
+    checkout = Path(__file__).resolve().parent.parent
+    shown = subprocess.run(
+        [sys.executable, "-c", "from config import Config; print(Config.LOG_DIR)"],
+        cwd=tmp_path,
+        env={**os.environ, "LOG_DIR": "logs", "PYTHONPATH": str(checkout)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert shown == str(checkout / "logs")

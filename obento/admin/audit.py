@@ -1,6 +1,6 @@
 """`/admin/audit`: the order events, filtered by date, company, shop, user and action."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask import render_template, request
@@ -10,12 +10,13 @@ from wtforms.validators import Length, ValidationError
 
 from obento.admin import bp
 from obento.auth.decorators import role_required
-from obento.calendar import local_instant
+from obento.calendar import format_date, local_instant
 from obento.extensions import db
 from obento.forms.base import FilterForm
 from obento.forms.fields import ChoiceField, DayField, optional_id
-from obento.models import Company, Order, OrderAction, OrderEvent, Role, Shop, User
+from obento.models import Company, Menu, Order, OrderAction, OrderEvent, Role, Shop, User
 from obento.services.audit import ACTION_LABELS
+from obento.services.text import format_yen
 
 PAGE_SIZE = 50
 
@@ -59,6 +60,74 @@ def _filtered(form: AuditFilterForm):
     return query
 
 
+def event_details(events: list[OrderEvent]) -> dict[int, list[str]]:
+    """Each event's detail in words (お届け日: …, 数量: 1 → 2), by event id.
+
+    Menu ids of a change are named with one query for the page. The form token only serves
+    to recognise a resubmitted form and is left out.
+    """
+    menu_ids = {
+        value
+        for event in events
+        for key, value in event.detail.items()
+        if key in ("from_menu", "to_menu") and isinstance(value, int)
+    }
+    menus = {
+        row.id: row.name
+        for row in (
+            db.session.execute(sa.select(Menu.id, Menu.name).where(Menu.id.in_(menu_ids)))
+            if menu_ids
+            else ()
+        )
+    }
+    return {event.id: _detail_lines(event.detail, menus) for event in events}
+
+
+def _detail_lines(detail: dict, menus: dict[int, str]) -> list[str]:
+    lines = []
+    if "delivery_date" in detail:
+        lines.append(f"お届け日: {_day(detail['delivery_date'])}")
+    if "unit_price" in detail:
+        lines.append(f"単価: {_yen(detail['unit_price'])}")
+    if "from_menu" in detail or "to_menu" in detail:
+        before, after = (menus.get(detail.get(key), "不明") for key in ("from_menu", "to_menu"))
+        lines.append(f"メニュー: {before} → {after}" if before != after else f"メニュー: {after}")
+    if "from_qty" in detail or "to_qty" in detail:
+        lines.append(f"数量: {detail.get('from_qty')} → {detail.get('to_qty')}")
+    if "menu" in detail:
+        lines.append(f"メニュー: {detail['menu']}")
+    if "quantity" in detail:
+        lines.append(f"数量: {detail['quantity']}")
+    if "cancel_fee" in detail:
+        lines.append(f"キャンセル料: {_yen(detail['cancel_fee'])}")
+    if "on_behalf_of" in detail:
+        lines.append("代理注文")
+    if detail.get("demo"):
+        lines.append("デモデータ")
+    if "source" in detail:
+        lines.append(f"移行元: {detail['source']}（旧ID {detail.get('legacy_id')}）")
+    known = {*_DETAIL_KEYS, "form_token"}
+    lines += [f"{key}: {value}" for key, value in detail.items() if key not in known]
+    return lines
+
+
+_DETAIL_KEYS = (
+    "delivery_date", "unit_price", "from_menu", "to_menu", "from_qty", "to_qty", "menu",
+    "quantity", "cancel_fee", "on_behalf_of", "demo", "source", "legacy_id",
+)  # fmt: skip
+
+
+def _day(text) -> str:
+    try:
+        return format_date(date.fromisoformat(text))
+    except (TypeError, ValueError):
+        return str(text)
+
+
+def _yen(value) -> str:
+    return format_yen(value) if isinstance(value, int) else str(value)
+
+
 @bp.get("/audit")
 @role_required(Role.ADMIN)
 def audit():
@@ -96,6 +165,7 @@ def audit():
         "admin/audit.html",
         form=form,
         events=events,
+        details=event_details(events),
         total=total,
         page=page,
         pages=pages,

@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from obento.admin import bp
 from obento.auth.decorators import role_required
+from obento.errors import refuse
 from obento.extensions import db
 from obento.forms.fields import optional_id
 from obento.forms.menus import AdminMenuForm, MenuForm
@@ -36,7 +37,9 @@ def _shop_filter() -> int | None:
 @role_required(Role.ADMIN)
 def menus():
     """List the menus of all shops, or of one (`?shop=<id>`)."""
-    shop_id = _shop_filter()
+    shop_id, shops = _shop_filter(), _shops()
+    if shop_id is not None and shop_id not in {shop.id for shop in shops}:
+        refuse(404, "指定された店舗が見つかりません。")
     query = sa.select(Menu).options(joinedload(Menu.shop)).join(Menu.shop)
     if shop_id is not None:
         query = query.where(Menu.shop_id == shop_id)
@@ -45,7 +48,7 @@ def menus():
         "admin/menus.html",
         menus=list(rows),
         shop=None,
-        shops=_shops(),
+        shops=shops,
         shop_id=shop_id,
         links=LINKS,
     )

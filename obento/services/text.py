@@ -1,4 +1,4 @@
-"""Checks shared by every name a user types (people, companies, shops, menus)."""
+"""Checks shared by every name a user types (people, companies, shops, menus), and yen."""
 
 import unicodedata
 
@@ -54,3 +54,8 @@ def check_unique_name(
     if db.session.scalar(query) is not None:
         raise DomainError(taken or f"この{label}はすでに登録されています。", field="name")
     return name
+
+
+def format_yen(amount: int) -> str:
+    """`1,000円`"""
+    return f"{amount:,}円"

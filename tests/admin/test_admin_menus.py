@@ -58,3 +58,10 @@ def test_admin_pages_render(client, login, make_user, make_shop):
         "/admin/logs",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def test_an_unknown_shop_in_the_menu_filter_is_404(client, login, make_user):
+    login(make_user(role=Role.ADMIN).username)
+    response = client.get("/admin/menus?shop=999999")
+    assert response.status_code == 404
+    assert "指定された店舗が見つかりません。" in response.text

@@ -141,3 +141,27 @@ def test_only_the_administrator_sees_audit_and_logs(client, login, make_user):
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/logs").status_code == 403
     assert db.session.scalar(sa.select(sa.literal(1))) == 1
+
+
+def test_audit_details_are_in_words_without_the_form_token(
+    client, login, make_user, make_order, make_menu
+):
+    login(make_user(role=Role.ADMIN).username)
+    order = make_order(make_user(name="詳細 確認"))
+    other = make_menu(order.shop, name="幕の内弁当", price=800)
+    record_event(
+        order, None, OrderAction.PLACED,
+        delivery_date="2026-11-26", unit_price=600, form_token="secret-form-token",
+    )  # fmt: skip
+    record_event(
+        order, None, OrderAction.CHANGED,
+        from_menu=order.menu_id, to_menu=other.id, from_qty=1, to_qty=2,
+    )  # fmt: skip
+    record_event(order, None, OrderAction.CANCELLED, cancel_fee=300)
+    db.session.commit()
+    text = client.get("/admin/audit").text
+    assert "お届け日: 2026年11月26日(木)" in text and "単価: 600円" in text
+    assert f"メニュー: {order.menu.name} → 幕の内弁当" in text and "数量: 1 → 2" in text
+    assert "キャンセル料: 300円" in text
+    assert "secret-form-token" not in text and "form_token" not in text
+    assert "unit_price" not in text
