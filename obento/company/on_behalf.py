@@ -49,7 +49,8 @@ def render_employee(
         "company/on_behalf_employee.html",
         employee=employee,
         board=order_board(employee, now),
-        upcoming=upcoming_orders(employee, now),
+        # What the manager may cancel: the orders placed for this company.
+        upcoming=upcoming_orders(employee, now, company_id=current_user.company_id),
         form=form,
         new_form_token=new_form_token,
         cancel_form=CancelOrderForm(formdata=None),

@@ -35,8 +35,9 @@ def added_holidays(first: date, last: date) -> dict[date, str]:
 
 
 def holiday_lines(first: date, last: date) -> list[HolidayLine]:
-    """Return every holiday from `first` to `last`, national and added, by date."""
-    added = db.session.scalars(sa.select(Holiday).where(Holiday.day.between(first, last)))
+    """Return the national holidays from `first` to `last` and every added one from `first`
+    on (however far ahead: each can be seen and removed), by date."""
+    added = db.session.scalars(sa.select(Holiday).where(Holiday.day >= first))
     lines = [HolidayLine(day, name, None) for day, name in national_holidays(first, last)]
     lines += [HolidayLine(holiday.day, holiday.name, holiday) for holiday in added]
     return sorted(lines, key=lambda line: line.day)

@@ -113,18 +113,18 @@ def order_board(user: User, now: datetime, days: int = BOARD_DAYS) -> list[DayOf
     return chosen
 
 
-def upcoming_orders(user: User, now: datetime) -> list[OrderState]:
-    """Return the user's live orders from today on, with what may still be done to each."""
+def upcoming_orders(user: User, now: datetime, company_id: int | None = None) -> list[OrderState]:
+    """Return the user's live orders from today on, with what may still be done to each;
+    with `company_id`, only those placed while the user belonged to that company."""
     today = calendar.local_today(now)
-    orders = db.session.scalars(
-        sa.select(Order)
-        .where(
-            Order.user_id == user.id,
-            Order.delivery_date >= today,
-            Order.status == OrderStatus.ORDERED,
-        )
-        .order_by(Order.delivery_date)
+    query = sa.select(Order).where(
+        Order.user_id == user.id,
+        Order.delivery_date >= today,
+        Order.status == OrderStatus.ORDERED,
     )
+    if company_id is not None:
+        query = query.where(Order.company_id == company_id)
+    orders = db.session.scalars(query.order_by(Order.delivery_date))
     return [order_state(order, now) for order in orders]
 
 

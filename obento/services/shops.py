@@ -148,6 +148,8 @@ def remove_closed_day(shop: Shop, closed_day_id: int) -> date:
     )
     if closed is None:
         raise DomainError("休業日が見つかりません。", status=404)
+    if closed.day < local_today(utcnow()):  # it cannot be added again either
+        raise DomainError("過ぎた日の休業日は解除できません。", status=409)
     day = closed.day
     db.session.delete(closed)
     db.session.flush()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from obento.extensions import db
-from obento.models import Company, Menu, Role, Shop, User, company_shops
+from obento.models import Company, Menu, Role, Shop, company_shops
 from obento.models.user import ROLE_LABELS
 from obento.services import DomainError
 from obento.services.password_policy import check_password_policy
@@ -23,6 +23,7 @@ from obento.services.users import (
     create_user,
     generate_password,
     normalize_username,
+    normalized_username_column,
 )
 
 # Each new password is hashed with argon2id (~0.2 s on a small server): 100 lines keep the
@@ -169,9 +170,8 @@ class _Lookups:
     """Everything the lines refer to, fetched with a few queries for the whole file."""
 
     def __init__(self, usernames, companies, shops):
-        self.taken = set(
-            db.session.scalars(sa.select(User.username).where(User.username.in_(usernames)))
-        )
+        stored = normalized_username_column()
+        self.taken = set(db.session.scalars(sa.select(stored).where(stored.in_(usernames))))
         self.companies = {
             c.name: c
             for c in db.session.scalars(sa.select(Company).where(Company.name.in_(companies)))

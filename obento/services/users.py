@@ -49,10 +49,16 @@ def clean_username(username: str) -> str:
     return username
 
 
+def normalized_username_column() -> sa.ColumnElement[str]:
+    """The stored username as `normalize_username` would make it, in SQL (PostgreSQL's NFKC):
+    a name stored as typed before usernames were normalized still takes its normal form."""
+    return sa.func.normalize(User.username, sa.literal_column("NFKC"))
+
+
 def check_username(username: str, except_id: int | None = None) -> str:
     """Return the cleaned username, or raise if it is empty, malformed or taken."""
     username = clean_username(username)
-    query = sa.select(User.id).where(User.username == username)
+    query = sa.select(User.id).where(normalized_username_column() == username)
     if except_id is not None:
         query = query.where(User.id != except_id)
     if db.session.scalar(query) is not None:

@@ -108,8 +108,11 @@ def add_closed_day_action(shop: Shop, links: Links):
 def remove_closed_day_action(shop: Shop, links: Links, closed_day_id: int):
     try:
         day = remove_closed_day(shop, closed_day_id)
-    except DomainError:
-        abort(404)
+    except DomainError as error:
+        if error.status == 404:
+            abort(404)
+        flash(error.message, "error")
+        return redirect(links.url("calendar"), code=303)
     db.session.commit()
     flash(f"{format_date(day)}の休業日を取り消しました。", "success")
     return redirect(links.url("calendar", month=f"{day:%Y-%m}"), code=303)

@@ -70,3 +70,10 @@ def test_the_same_day_twice_is_refused(client, admin, submit):
     assert again.status_code == 422
     assert "この日はすでに登録されています。" in again.text
     assert _holidays() == [(date(2026, 12, 29), "休業")]
+
+
+def test_a_holiday_years_ahead_is_listed_and_can_be_removed(client, admin, submit):
+    assert submit("/admin/holidays", {"day": "2028-01-04", "name": "遠い休日"}).status_code == 303
+    holiday_id = db.session.scalar(sa.select(Holiday.id))
+    page = client.get("/admin/holidays").text
+    assert "2028年1月4日(火)" in page and f"/admin/holidays/{holiday_id}/delete" in page

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from obento.extensions import db
-from obento.models import Role, UserSession
+from obento.models import Role, User, UserSession
 from tests.conftest import csrf_token
 
 LOGIN_FAILED = "ユーザー名またはパスワードが正しくありません。"
@@ -199,3 +199,19 @@ def test_a_username_stored_before_normalization_still_logs_in(client, login, mak
     assert response.status_code == 303
     session = db.session.scalar(sa.select(UserSession).where(UserSession.user_id == old.id))
     assert session is not None
+
+
+def test_a_half_width_twin_of_an_old_full_width_username_is_refused(
+    client, login, make_user, submit
+):
+    """Else the new `suzuki` would take over the old `ｓｕｚｕｋｉ`'s logins."""
+    old = make_user(username="ｓｕｚｕｋｉ")
+    login(make_user(role=Role.ADMIN).username)
+    data = {"username": "suzuki", "name": "鈴木", "role": "staff",
+            "company_id": str(old.company_id), "password": "とても長い合言葉です"}  # fmt: skip
+    response = submit("/admin/users/new", data, form_page="/admin/users/new")
+    assert response.status_code == 422
+    assert "このユーザー名はすでに使われています。" in response.text
+    assert (
+        db.session.scalar(sa.select(sa.func.count(User.id)).where(User.username == "suzuki")) == 0
+    )

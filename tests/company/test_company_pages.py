@@ -226,3 +226,17 @@ def test_a_user_switch_other_than_1_or_0_changes_nothing(
     assert "操作の指定が正しくありません。" in response.text
     db.session.refresh(aoki)
     assert aoki.active
+
+
+def test_the_new_company_is_not_offered_the_old_companys_orders(
+    client, login, world, orders, make_user
+):
+    """Aoki moved from さくら to みどり: みどり's manager sees no cancel button for the order
+    さくら placed (the server would refuse it)."""
+    aoki, old_order = world.staff[0], orders[0]
+    aoki.company_id = world.midori.id
+    db.session.commit()
+    login(make_user(role=Role.MANAGER, company=world.midori).username)
+    page = client.get(f"/company/on-behalf/{aoki.id}")
+    assert page.status_code == 200
+    assert f"/company/on-behalf/orders/{old_order.id}/cancel" not in page.text

@@ -287,3 +287,17 @@ def test_a_menu_switch_other_than_1_or_0_changes_nothing(
     assert "操作の指定が正しくありません。" in response.text
     db.session.refresh(menu)
     assert menu.active
+
+
+def test_a_past_closed_day_stays(client, login, make_user, make_shop, submit, clock):
+    """A closed day that has passed cannot be added again, so it is not removed either."""
+    clock.set_jst("2026-11-24 09:00")
+    shop = _shop_user(login, make_user, make_shop)
+    closed = ShopClosedDay(shop_id=shop.id, day=date(2026, 11, 20), reason="臨時休業")
+    db.session.add(closed)
+    db.session.commit()
+    closed_id = closed.id
+    response = submit(f"/shop/calendar/{closed_id}/delete")
+    assert response.status_code == 303
+    assert "過ぎた日の休業日は解除できません。" in client.get(response.headers["Location"]).text
+    assert db.session.get(ShopClosedDay, closed_id) is not None
