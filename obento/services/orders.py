@@ -183,7 +183,7 @@ def change_order(
     if permission is not OrderPermission.CHANGE:
         deadline = calendar.order_deadline(order.shop, order.delivery_date)
         raise DomainError(
-            f"変更の締切（{calendar.format_datetime(deadline)}）を過ぎているため、"
+            f"注文締切（{calendar.format_datetime(deadline)}）を過ぎているため、"
             "内容を変更できません。",
             status=409,
         )
@@ -196,7 +196,7 @@ def change_order(
         menu = orderable_menu(order.user, menu_id)
         if menu.shop_id != order.shop_id:
             raise DomainError(
-                "別のお店のメニューに変更するには、いったん取り消してから注文し直してください。",
+                "ほかの店舗のメニューに変更するには、いったんキャンセルしてから注文し直してください。",
                 field="menu_id",
             )
     if menu.id == order.menu_id and quantity == order.quantity:
@@ -226,8 +226,8 @@ def cancel_order(order: Order, actor: User, *, now: datetime | None = None) -> i
     if permission is OrderPermission.NONE:
         deadline = calendar.cancel_deadline(order.shop, order.delivery_date)
         raise DomainError(
-            f"取消の締切（{calendar.format_datetime(deadline)}）を過ぎているため、"
-            "取り消せません。代金は全額かかります。",
+            f"キャンセル締切（{calendar.format_datetime(deadline)}）を過ぎているため、"
+            "キャンセルできません。代金は全額お支払いいただきます。",
             status=409,
         )
     fee = order.shop.cancel_fee if permission is OrderPermission.CANCEL_WITH_FEE else 0
@@ -424,7 +424,7 @@ def _lock_live(order: Order) -> None:
     """
     db.session.refresh(order, with_for_update=True)
     if order.status != OrderStatus.ORDERED:
-        raise DomainError("このご注文はすでに取り消されています。", status=409)
+        raise DomainError("このご注文はすでにキャンセルされています。", status=409)
 
 
 def _exists_message(delivery_date: date) -> str:

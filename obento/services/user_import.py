@@ -246,7 +246,7 @@ def _check_belonging(line: ImportLine, cells: dict, lookups: _Lookups, scope: Co
             errors.append("注文者・会社代表には店舗を指定できません。")
         if scope is not None:
             if company_name and company_name != scope.name:
-                errors.append(f"他の会社「{company_name}」のユーザーは登録できません。")
+                errors.append(f"ほかの会社「{company_name}」の社員は登録できません。")
             line.company = scope
         elif not company_name:
             errors.append("会社が空です。")

@@ -111,7 +111,7 @@ def remove_closed_day_action(shop: Shop, links: Links, closed_day_id: int):
     except DomainError:
         abort(404)
     db.session.commit()
-    flash(f"{format_date(day)}の休業日を取り消しました。", "success")
+    flash(f"{format_date(day)}の休業日を解除しました。", "success")
     return redirect(links.url("calendar", month=f"{day:%Y-%m}"), code=303)
 
 

@@ -162,7 +162,7 @@ def test_manager_imports_only_staff_of_their_own_company(
     before = _count_users()
     response = _upload(submit, "/company/users/import", data)
     assert response.status_code == 422
-    assert "他の会社「よその会社」のユーザーは登録できません。" in response.text
+    assert "ほかの会社「よその会社」の社員は登録できません。" in response.text
     assert response.text.count("会社代表が登録できるのは注文者（staff）だけです。") == 2
     assert _count_users() == before
 

@@ -97,7 +97,7 @@ def test_a_date_past_its_deadline_names_the_deadline(client, login, world, clock
     login(world.staff.username)
     response = assert_refused(
         client,
-        "2026年11月25日(水)のお届け分は締め切りました（締切: 2026年11月24日(火) 14:00）。",
+        "2026年11月25日(水)のお届け分は締め切りました（注文締切: 2026年11月24日(火) 14:00）。",
         delivery_date="2026-11-25",
         menu_id=world.karaage.id,
         quantity=1,
@@ -111,7 +111,7 @@ def test_a_closed_day_is_refused(client, login, world):
     login(world.staff.username)
     assert_refused(
         client,
-        "2026年11月26日(木)はお店の休業日です。",
+        "2026年11月26日(木)は店舗の休業日です。",
         delivery_date="2026-11-26",
         menu_id=world.karaage.id,
         quantity=1,

@@ -19,7 +19,7 @@ def test_order_page_lists_days_menus_prices_allergens_and_deadlines(client, logi
     assert page.status_code == 200
     text = page.text
     assert "2026年11月25日(水) お届け" in text
-    assert "締切: 2026年11月24日(火) 14:00" in text
+    assert "注文締切: 2026年11月24日(火) 14:00" in text
     assert "2026年12月3日(木) お届け" in text  # seven days are offered
     assert "2026年12月4日(金)" not in text
     assert "2026年11月28日(土)" not in text
@@ -113,7 +113,7 @@ def test_resubmitting_the_same_form_after_cancelling_creates_nothing(client, log
     assert order_count(user_id=world.staff.id) == 1
     text = client.get(again.headers["Location"]).text
     assert "このご注文はすでに承っています（二重送信を防ぎました）。" in text
-    assert "取り消し済みのご注文" in text
+    assert "キャンセル済みのご注文" in text
 
 
 def test_a_fresh_form_may_order_again_after_a_cancel(client, login, world):
