@@ -36,6 +36,8 @@ from obento.services import DomainError
 from obento.services.audit import log_event, record_event
 from obento.services.holidays import added_holidays
 
+QUANTITY_MESSAGE = f"数量は1〜{MAX_QUANTITY}個の中から選んでください。"
+
 
 class OrderExists(DomainError):
     """The user already has this order; the view shows it instead of creating another."""
@@ -62,7 +64,7 @@ def place_order(
     if facts.token_order_id is not None:
         raise OrderExists(
             db.session.get(Order, facts.token_order_id),
-            "このご注文はすでに承っています（二重送信を防ぎました）。",
+            "このご注文はすでに承っています。同じ注文が重ねて送信されたため、1件だけ受け付けました。",
         )
     if facts.company_disabled is not False or not user.active:
         raise DomainError("このアカウントでは現在ご注文いただけません。", status=403)
@@ -245,9 +247,9 @@ def cancel_order(order: Order, actor: User, *, now: datetime | None = None) -> i
 
 def check_quantity(quantity) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise DomainError("数量は数字で入力してください。", field="quantity")
+        raise DomainError(QUANTITY_MESSAGE, field="quantity")
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise DomainError(f"数量は1〜{MAX_QUANTITY}の間で指定してください。", field="quantity")
+        raise DomainError(QUANTITY_MESSAGE, field="quantity")
 
 
 def orderable_menu(user: User, menu_id) -> Menu:
@@ -429,6 +431,6 @@ def _lock_live(order: Order) -> None:
 
 def _exists_message(delivery_date: date) -> str:
     return (
-        f"{calendar.format_date(delivery_date)}はすでにご注文があります。"
-        "内容の変更はこのページから行えます。"
+        f"{calendar.format_date(delivery_date)}のお届け分はすでにご注文済みです。"
+        "ご注文の内容はこのページでご確認ください。"
     )

@@ -28,7 +28,7 @@ def test_order_change_cancel_and_history(page, live_server, browser_login, open_
     expect(card.get_by_text("注文締切:")).to_be_visible()
     card.get_by_role("button", name=f"{format_date(day)}分を注文する").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("注文を承りました")
+    expect(page.get_by_role("heading", level=1)).to_have_text("ご注文内容")
     expect(page.get_by_role("status")).to_have_text("注文を承りました。")
     expect(page.locator(".order-summary")).to_contain_text("唐揚げ弁当")
     [order] = orders_of(world.staff)
@@ -64,7 +64,7 @@ def test_one_tap_order_on_a_phone(phone_page, live_server, browser_login, open_w
     assert_no_horizontal_scroll(page)
     button.click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("注文を承りました")
+    expect(page.get_by_role("heading", level=1)).to_have_text("ご注文内容")
     [order] = orders_of(open_world.staff)
     assert (order.menu_id, order.quantity, order.status) == (
         open_world.karaage.id,

@@ -10,6 +10,7 @@ from obento.ordering.forms import DELIVERY_DATE_MESSAGE
 from tests.ordering.conftest import order_count, post_order
 
 GOOD = {"delivery_date": "2026-11-26", "quantity": "1"}
+QUANTITY_MESSAGE = "数量は1〜10個の中から選んでください。"
 
 
 def _count_events() -> int:
@@ -29,15 +30,15 @@ def assert_refused(client, message: str, status: int = 422, **values):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("quantity", None, "数量を入力してください。"),
-        ("quantity", "", "数量を入力してください。"),
-        ("quantity", "abc", "数量は1〜10の整数で指定してください。"),
-        ("quantity", "-1", "数量は1〜10の整数で指定してください。"),
-        ("quantity", "0", "数量は1〜10の整数で指定してください。"),
-        ("quantity", "11", "数量は1〜10の整数で指定してください。"),
-        ("quantity", str(10**9), "数量は1〜10の整数で指定してください。"),
-        ("quantity", "1.5", "数量は1〜10の整数で指定してください。"),
-        ("quantity", "１", "数量は1〜10の整数で指定してください。"),  # full-width digit
+        ("quantity", None, QUANTITY_MESSAGE),
+        ("quantity", "", QUANTITY_MESSAGE),
+        ("quantity", "abc", QUANTITY_MESSAGE),
+        ("quantity", "-1", QUANTITY_MESSAGE),
+        ("quantity", "0", QUANTITY_MESSAGE),
+        ("quantity", "11", QUANTITY_MESSAGE),
+        ("quantity", str(10**9), QUANTITY_MESSAGE),
+        ("quantity", "1.5", QUANTITY_MESSAGE),
+        ("quantity", "１", QUANTITY_MESSAGE),  # full-width digit
         ("menu_id", None, "メニューを選んでください。"),
         ("menu_id", "", "メニューを選んでください。"),
         ("menu_id", "abc", "選ばれたメニューは見つかりません。"),
@@ -67,7 +68,9 @@ def test_bad_field_is_refused_with_a_message(client, login, world, field, value,
     login(world.staff.username)
     data = {**GOOD, "menu_id": str(world.karaage.id), field: value}
     response = assert_refused(client, message, **data)
-    assert "ご注文できませんでした。" in response.text
+    assert "注文を受け付けられませんでした。" in response.text
+    # The summary gives the message alone: each one names its field.
+    assert f"<li>{message}</li>" in response.text
 
 
 @pytest.mark.parametrize("url", ["/orders/", "/quick", "/company/on-behalf/{staff}"])

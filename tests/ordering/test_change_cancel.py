@@ -65,9 +65,9 @@ def test_change_after_the_order_deadline_is_refused(client, login, world, placed
     [
         ("", "2", "メニューを選んでください。"),
         ("x", "2", "選ばれたメニューは見つかりません。"),
-        (None, "11", "数量は1〜10の整数で指定してください。"),
-        (None, "0", "数量は1〜10の整数で指定してください。"),
-        (None, "", "数量を入力してください。"),
+        (None, "11", "数量は1〜10個の中から選んでください。"),
+        (None, "0", "数量は1〜10個の中から選んでください。"),
+        (None, "", "数量は1〜10個の中から選んでください。"),
         ("inactive", "1", "「販売終了弁当」は現在ご注文を受け付けていません。"),
     ],
 )
@@ -203,7 +203,7 @@ def test_bad_change_after_the_deadline_still_says_why(client, login, world, plac
         data={"csrf_token": csrf_token(page), "menu_id": "", "quantity": "99"},
     )
     assert response.status_code == 422
-    assert "数量は1〜10の整数で指定してください。" in response.text
+    assert "数量は1〜10個の中から選んでください。" in response.text
     assert response.text.count("メニューを選んでください。") == 1
     db.session.refresh(placed)
     assert placed.quantity == 1

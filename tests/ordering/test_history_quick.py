@@ -143,7 +143,7 @@ def test_choosing_a_favourite_then_one_tap_ordering(app, client, login, world):
         1,
     )
     assert [event.action for event in events_of(order)] == [OrderAction.PLACED]
-    assert "<h1>注文を承りました</h1>" in client.get(ordered.headers["Location"]).text
+    assert "<h1>ご注文内容</h1>" in client.get(ordered.headers["Location"]).text
 
     again = client.get("/quick")  # the second tap of the day
     assert "2026年11月25日(水)分はご注文済みです" in again.text

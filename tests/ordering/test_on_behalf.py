@@ -135,7 +135,7 @@ def test_manager_order_with_bad_input_writes_nothing(client, login, world, manag
         quantity="11",
     )
     assert response.status_code == 422
-    assert "数量は1〜10の整数で指定してください。" in response.text
+    assert "数量は1〜10個の中から選んでください。" in response.text
     assert order_count() == 0
 
 
