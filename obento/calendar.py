@@ -129,7 +129,7 @@ def closed_reason(
         if holiday:
             return f"祝日（{holiday}）のためお休みです。"
     if day in closed_days:
-        return "お店の休業日です。"
+        return "店舗の休業日です。"
     return None
 
 
@@ -157,7 +157,8 @@ def unorderable_reason(
     deadline = order_deadline(shop, day)
     if now >= deadline:
         return (
-            f"{format_date(day)}のお届け分は締め切りました（締切: {format_datetime(deadline)}）。"
+            f"{format_date(day)}のお届け分は締め切りました"
+            f"（注文締切: {format_datetime(deadline)}）。"
         )
     return None
 

@@ -24,7 +24,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")
 _DAYS = re.compile(r"\d{1,4}")
 DATE_MESSAGE = "日付は「2026-11-25」のような形式で、2000年から2099年までの日付を指定してください。"
-DAYS_AGO_MESSAGE = f"何日前からの指定は0から{MAX_DAYS_AGO}までの整数にしてください。"
+DAYS_AGO_MESSAGE = f"さかのぼる日数は0から{MAX_DAYS_AGO}までの半角数字で入力してください。"
 MONTH_MESSAGE = "月は「2026-11」のような形式で、2000年から2099年までの月を指定してください。"
 
 
@@ -94,10 +94,10 @@ class QueryForm(FlaskForm):
 
 class PeriodForm(QueryForm):
     date = StringField(
-        "日付", validators=[Optional(), _valid_date], widget=DateInput(), filters=[_strip]
+        "お届け日", validators=[Optional(), _valid_date], widget=DateInput(), filters=[_strip]
     )
     days_ago = StringField(
-        "何日前から",
+        "さかのぼる日数",
         validators=[Optional(), _valid_days_ago],
         widget=NumberInput(min=0, max=MAX_DAYS_AGO),
         filters=[_strip],

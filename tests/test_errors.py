@@ -10,6 +10,10 @@ from obento.extensions import db
 from obento.models import Shop
 from tests.conftest import AppContextClient, make_config
 
+SERVER_ERROR = (
+    "しばらくしてから、もう一度お試しください。ご注文が完了したかは注文履歴でご確認ください。"
+)
+
 
 @pytest.fixture(scope="module")
 def failing_app(database_url):
@@ -59,10 +63,10 @@ def failing_app(database_url):
     [
         ("/no-such-page", 404, "お探しのページは見つかりませんでした。"),
         ("/_test/429", 429, "しばらく時間をおいてから再度お試しください。"),
-        ("/_test/boom", 500, "処理中にエラーが発生しました。"),
-        ("/_test/bad-sql", 500, "処理中にエラーが発生しました。"),
+        ("/_test/boom", 500, SERVER_ERROR),
+        ("/_test/bad-sql", 500, SERVER_ERROR),
         ("/_test/duplicate", 409, "同じ内容がすでに登録されています"),
-        ("/_test/not-null", 500, "処理中にエラーが発生しました。"),
+        ("/_test/not-null", 500, SERVER_ERROR),
         (
             "/_test/slow-sql",
             503,
@@ -83,7 +87,9 @@ def test_error_pages_are_japanese_and_hide_internals(failing_app, path, status, 
 def test_405_lists_the_allowed_methods(client):
     response = client.post("/healthz")
     assert response.status_code == 405
-    assert "このページではその操作を受け付けていません。" in response.text
+    assert (
+        "このページではその操作を受け付けていません。トップページから操作し直してください。"
+    ) in response.text
     assert "GET" in response.headers["Allow"]
 
 
@@ -99,4 +105,4 @@ def test_413_for_a_body_over_the_limit(app, client):
 def test_400_page_for_a_malformed_request(client):
     response = client.post("/login", data={"username": "x"})  # no CSRF token
     assert response.status_code == 400
-    assert "不正なリクエスト" in response.text
+    assert "送信内容に問題があります" in response.text

@@ -68,5 +68,5 @@ def holidays_remove(holiday_id: int):
     current_app.logger.info(
         "holiday removed day=%s name=%s by=%s", holiday.day, holiday.name, current_user.username
     )
-    flash(f"{format_date(holiday.day)}（{holiday.name}）の休日を取り消しました。", "success")
+    flash(f"{format_date(holiday.day)}（{holiday.name}）の休日を削除しました。", "success")
     return redirect(url_for("admin.holidays"), code=303)

@@ -47,6 +47,11 @@ class UserLinks:
     def url(self, name: str, **values) -> str:
         return url_for(f"{self.prefix}.users{'_' + name if name else ''}", **values)
 
+    @property
+    def noun(self) -> str:
+        """What the pages call an account: a manager's are 社員, the administrator's ユーザー."""
+        return "社員" if self.prefix == "company" else "ユーザー"
+
 
 def edit_page_for(links: UserLinks, blank_form):
     """Return the edit-page renderer of a blueprint; `blank_form(obj=, formdata=)` builds its
@@ -136,7 +141,7 @@ def create_page(form, links: UserLinks, values):
     log_change("user created", user)
     if not form.password.data:
         return show_password_once(user, password, links)
-    flash(f"ユーザー「{user.username}」を登録しました。", "success")
+    flash(f"{links.noun}「{user.username}」を登録しました。", "success")
     return redirect(links.url("edit", user_id=user.id), code=303)
 
 
@@ -152,7 +157,7 @@ def edit_action(user: User, form, links: UserLinks, values, edit_page):
         return edit_page(user, form=form, status=error.status)
     db.session.commit()
     log_change("user updated", user)
-    flash(f"ユーザー「{user.username}」を保存しました。", "success")
+    flash(f"{links.noun}「{user.username}」を保存しました。", "success")
     return redirect(links.url("edit", user_id=user.id), code=303)
 
 

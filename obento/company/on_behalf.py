@@ -78,7 +78,7 @@ def on_behalf_order(user_id: int):
     """Place an order for an employee, recorded with the manager as the one who placed it."""
     employee = employee_or_404(user_id)
     form, order, status = submit_order(
-        employee, current_user, on_success=f"{employee.name} さんの注文を承りました。"
+        employee, current_user, on_success=f"{employee.name}さんの注文を承りました。"
     )
     if order is not None:
         return redirect(url_for("company.on_behalf_employee", user_id=employee.id), code=303)
@@ -99,5 +99,5 @@ def on_behalf_cancel(order_id: int):
     fee, error = cancel_posted_order(order, current_user)
     if error is not None:
         return render_employee(order.user, status=error.status, cancel_error=error.message)
-    flash(f"{order.user.name} さんの" + cancelled_message(fee), "success")
+    flash(f"{order.user.name}さんの" + cancelled_message(fee), "success")
     return redirect(url_for("company.on_behalf_employee", user_id=order.user_id), code=303)

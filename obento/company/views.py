@@ -100,7 +100,7 @@ def billing_csv():
         return render_template("company/billing.html", form=form), 400
     first, last = form.month_range(local_today(utcnow()))
     billing = monthly_billing(current_user.company, first, last)
-    header = ["対象月", "社員番号", "氏名", "食数", "金額", "キャンセル件数", "キャンセル料",
+    header = ["対象月", "社員番号", "氏名", "数量", "金額", "キャンセル件数", "キャンセル料",
               "給与天引き額"]  # fmt: skip
     rows = [
         [

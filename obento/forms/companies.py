@@ -21,10 +21,12 @@ class ContactForm(Form):
     """Telephone, FAX and address, as companies and shops have them."""
 
     tel = StringField(
-        "電話番号", validators=[Optional(), Length(max=30, message="30文字以内です。"), PHONE]
+        "電話番号",
+        validators=[Optional(), Length(max=30, message="30文字以内で入力してください。"), PHONE],
     )
     fax = StringField(
-        "FAX番号", validators=[Optional(), Length(max=30, message="30文字以内です。"), PHONE]
+        "FAX番号",
+        validators=[Optional(), Length(max=30, message="30文字以内で入力してください。"), PHONE],
     )
     address = TextAreaField(
         "住所", validators=[Length(max=200, message="200文字以内で入力してください。")]

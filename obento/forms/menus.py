@@ -18,11 +18,15 @@ class MenuForm(Form):
     )
     description = TextAreaField(
         "説明",
-        validators=[Length(max=DESCRIPTION_MAX, message=f"{DESCRIPTION_MAX}文字以内です。")],
+        validators=[
+            Length(max=DESCRIPTION_MAX, message=f"{DESCRIPTION_MAX}文字以内で入力してください。")
+        ],
     )
     allergens = StringField(
         "アレルゲン",
-        validators=[Length(max=ALLERGENS_MAX, message=f"{ALLERGENS_MAX}文字以内です。")],
+        validators=[
+            Length(max=ALLERGENS_MAX, message=f"{ALLERGENS_MAX}文字以内で入力してください。")
+        ],
     )
     sort_order = NumberField(
         "表示順",

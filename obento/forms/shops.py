@@ -67,7 +67,7 @@ class ShopForm(ShopRulesForm, ContactForm):
         "メールアドレス",
         validators=[
             Optional(),
-            Length(max=200, message="200文字以内です。"),
+            Length(max=200, message="200文字以内で入力してください。"),
             Regexp(
                 r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="メールアドレスの形式が正しくありません。"
             ),

@@ -9,6 +9,7 @@ from wtforms.widgets import NumberInput, TextInput
 
 from obento.filter_forms import MAX_DATE, MIN_DATE, parse_date
 from obento.models import MAX_ID, MAX_QUANTITY
+from obento.services.orders import QUANTITY_MESSAGE
 
 DELIVERY_DATE_MESSAGE = (
     f"お届け日は「2026-11-26」のような形式で、{MIN_DATE.year}年から{MAX_DATE.year}年までの"
@@ -81,8 +82,8 @@ def menu_field():
 def quantity_field():
     return JaIntegerField(
         "数量",
-        missing="数量を入力してください。",
-        invalid=f"数量は1〜{MAX_QUANTITY}の整数で指定してください。",
+        missing=QUANTITY_MESSAGE,
+        invalid=QUANTITY_MESSAGE,
         maximum=MAX_QUANTITY,
         default=1,
     )

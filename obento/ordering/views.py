@@ -196,8 +196,8 @@ def cancel(order_id: int):
 
 def cancelled_message(fee: int) -> str:
     if fee:
-        return f"ご注文を取り消しました。取消料 {fee:,}円 がかかります。"
-    return "ご注文を取り消しました。"
+        return f"ご注文をキャンセルしました。キャンセル料{fee:,}円がかかります。"
+    return "ご注文をキャンセルしました。"
 
 
 @bp.post("/favorite")

@@ -36,6 +36,8 @@ from obento.services import DomainError
 from obento.services.audit import log_event, record_event
 from obento.services.holidays import added_holidays
 
+QUANTITY_MESSAGE = f"数量は1〜{MAX_QUANTITY}個の中から選んでください。"
+
 
 class OrderExists(DomainError):
     """The user already has this order; the view shows it instead of creating another."""
@@ -62,7 +64,7 @@ def place_order(
     if facts.token_order_id is not None:
         raise OrderExists(
             db.session.get(Order, facts.token_order_id),
-            "このご注文はすでに承っています（二重送信を防ぎました）。",
+            "このご注文はすでに承っています。同じ注文が重ねて送信されたため、1件だけ受け付けました。",
         )
     if facts.company_disabled is not False or not user.active:
         raise DomainError("このアカウントでは現在ご注文いただけません。", status=403)
@@ -183,7 +185,7 @@ def change_order(
     if permission is not OrderPermission.CHANGE:
         deadline = calendar.order_deadline(order.shop, order.delivery_date)
         raise DomainError(
-            f"変更の締切（{calendar.format_datetime(deadline)}）を過ぎているため、"
+            f"注文締切（{calendar.format_datetime(deadline)}）を過ぎているため、"
             "内容を変更できません。",
             status=409,
         )
@@ -196,7 +198,7 @@ def change_order(
         menu = orderable_menu(order.user, menu_id)
         if menu.shop_id != order.shop_id:
             raise DomainError(
-                "別のお店のメニューに変更するには、いったん取り消してから注文し直してください。",
+                "ほかの店舗のメニューに変更するには、いったんキャンセルしてから注文し直してください。",
                 field="menu_id",
             )
     if menu.id == order.menu_id and quantity == order.quantity:
@@ -226,8 +228,8 @@ def cancel_order(order: Order, actor: User, *, now: datetime | None = None) -> i
     if permission is OrderPermission.NONE:
         deadline = calendar.cancel_deadline(order.shop, order.delivery_date)
         raise DomainError(
-            f"取消の締切（{calendar.format_datetime(deadline)}）を過ぎているため、"
-            "取り消せません。代金は全額かかります。",
+            f"キャンセル締切（{calendar.format_datetime(deadline)}）を過ぎているため、"
+            "キャンセルできません。代金は全額お支払いいただきます。",
             status=409,
         )
     fee = order.shop.cancel_fee if permission is OrderPermission.CANCEL_WITH_FEE else 0
@@ -245,9 +247,9 @@ def cancel_order(order: Order, actor: User, *, now: datetime | None = None) -> i
 
 def check_quantity(quantity) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise DomainError("数量は数字で入力してください。", field="quantity")
+        raise DomainError(QUANTITY_MESSAGE, field="quantity")
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise DomainError(f"数量は1〜{MAX_QUANTITY}の間で指定してください。", field="quantity")
+        raise DomainError(QUANTITY_MESSAGE, field="quantity")
 
 
 def orderable_menu(user: User, menu_id) -> Menu:
@@ -424,11 +426,11 @@ def _lock_live(order: Order) -> None:
     """
     db.session.refresh(order, with_for_update=True)
     if order.status != OrderStatus.ORDERED:
-        raise DomainError("このご注文はすでに取り消されています。", status=409)
+        raise DomainError("このご注文はすでにキャンセルされています。", status=409)
 
 
 def _exists_message(delivery_date: date) -> str:
     return (
-        f"{calendar.format_date(delivery_date)}はすでにご注文があります。"
-        "内容の変更はこのページから行えます。"
+        f"{calendar.format_date(delivery_date)}のお届け分はすでにご注文済みです。"
+        "ご注文の内容はこのページでご確認ください。"
     )

@@ -108,8 +108,8 @@ def _columns(header: list[str]) -> dict[str, int]:
     if missing:
         raise DomainError(
             "1行目に列名（" + "、".join(missing) + "）が見つかりません。"
-            "1行目は見出し（username,name,role,company,shop,default menu,"
-            "initial password）にしてください。",
+            "1行目は見出し（ユーザー名,氏名,権限,会社,店舗,お気に入り,初期パスワード）"
+            "にしてください。",
             field="file",
         )
     return columns
@@ -127,7 +127,7 @@ def _rows(text: str) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
         (number, row) for number, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)
     ]
     if not body:
-        raise DomainError("ユーザーの行がありません。", field="file")
+        raise DomainError("見出しのほかに、登録する行がありません。", field="file")
     if len(body) > MAX_LINES:
         raise DomainError(
             f"一度に取り込めるのは{MAX_LINES}人までです。ファイルを分けてください。", field="file"
@@ -224,19 +224,19 @@ def _check_line(
     role = _role(line.role)
     if role is None:
         errors.append(
-            f"権限「{line.role}」は使えません（staff, manager, shop, admin のいずれか）。"
+            f"権限「{line.role}」は使えません（注文者・会社代表・店舗・管理者のいずれか）。"
         )
         return
     line.role = role
     if scope is not None and role != Role.STAFF:
-        errors.append("会社代表が登録できるのは注文者（staff）だけです。")
+        errors.append("会社代表が登録できるのは注文者だけです。")
         return
     _check_belonging(line, cells, lookups, scope)
     if line.password:
         try:
             check_password_policy(line.password, line.username)
         except DomainError as error:
-            errors.append(f"初期パスワード: {error.message}")
+            errors.append(error.message)  # it names the password
 
 
 def _check_belonging(line: ImportLine, cells: dict, lookups: _Lookups, scope: Company | None):
@@ -246,7 +246,7 @@ def _check_belonging(line: ImportLine, cells: dict, lookups: _Lookups, scope: Co
             errors.append("注文者・会社代表には店舗を指定できません。")
         if scope is not None:
             if company_name and company_name != scope.name:
-                errors.append(f"他の会社「{company_name}」のユーザーは登録できません。")
+                errors.append(f"ほかの会社「{company_name}」の社員は登録できません。")
             line.company = scope
         elif not company_name:
             errors.append("会社が空です。")

@@ -28,7 +28,7 @@ class CheckForm(FlaskForm):
     checked = StringField(
         "確認",
         validators=[
-            InputRequired("確認済みにするか、確認を取り消すかを選んでください。"),
-            AnyOf(["1", "0"], "確認済みにするか、確認を取り消すかを選んでください。"),
+            InputRequired("確認済みにするか、未確認に戻すかを選んでください。"),
+            AnyOf(["1", "0"], "確認済みにするか、未確認に戻すかを選んでください。"),
         ],
     )

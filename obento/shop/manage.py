@@ -82,6 +82,7 @@ def calendar_page(shop: Shop, links: Links, form: ClosedDayForm | None = None, s
         shop=shop,
         links=links,
         month=month,
+        today=today,
         month_form=month_form,
         previous=previous,
         following=following,
@@ -114,7 +115,7 @@ def remove_closed_day_action(shop: Shop, links: Links, closed_day_id: int):
         flash(error.message, "error")
         return redirect(links.url("calendar"), code=303)
     db.session.commit()
-    flash(f"{format_date(day)}の休業日を取り消しました。", "success")
+    flash(f"{format_date(day)}の休業日を解除しました。", "success")
     return redirect(links.url("calendar", month=f"{day:%Y-%m}"), code=303)
 
 

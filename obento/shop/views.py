@@ -22,7 +22,7 @@ from obento.services.order_checks import MAX_ORDERS_PER_CHECK, check_orders
 from obento.shop import bp
 from obento.shop.forms import CheckForm
 
-STATUS_LABELS = {"ordered": "注文", "cancelled": "取消"}
+STATUS_LABELS = {"ordered": "注文済み", "cancelled": "キャンセル済み"}
 
 # Rendered order rows and charts of the day list, per worker (see obento/fragment_cache.py).
 LISTINGS = FragmentCache(max_bytes=4 * 2**20, max_item_bytes=1 * 2**20)
@@ -89,7 +89,7 @@ def current_shop() -> Shop:
         refuse(400, "店舗の指定が正しくありません。")
     if current_user.role == Role.SHOP:
         if requested and int(requested) != current_user.shop_id:
-            refuse(403, "他の店舗の注文は表示できません。")
+            refuse(403, "ほかの店舗の注文は表示できません。")
         return current_user.shop
     query = sa.select(Shop).order_by(Shop.name).limit(1)
     if requested:
@@ -173,12 +173,12 @@ def check():
         form.order_id.errors = [error.message]
         return render_list(shop, period_form, form, error.status)
     db.session.commit()
-    verb = "確認済みにしました" if form.checked.data == "1" else "確認を取り消しました"
+    verb = "確認済みにしました" if form.checked.data == "1" else "未確認に戻しました"
     message = f"{len(result.changed)}件の注文を{verb}。"
     if result.unchanged:
         message += f"（{result.unchanged}件はすでにその状態でした）"
     if result.cancelled:
-        message += f"（取消済みの{result.cancelled}件は対象外です）"
+        message += f"（キャンセル済みの{result.cancelled}件は対象外です）"
     flash(message, "success")
     return redirect(url_for("shop.orders", **list_args(shop, period_form)), code=303)
 
@@ -191,8 +191,8 @@ def orders_csv():
     if not form.validate():
         return render_list(shop, form)
     first, last = form.period(local_today(utcnow()))
-    header = ["配達日", "会社名", "会社電話番号", "社員番号", "氏名", "メニュー", "単価",
-              "数量", "金額", "状態", "キャンセル料", "確認"]  # fmt: skip
+    header = ["お届け日", "会社名", "会社電話番号", "社員番号", "氏名", "メニュー", "単価",
+              "数量", "金額", "状態", "キャンセル料", "確認状況"]  # fmt: skip
     rows = [
         [
             order.delivery_date.isoformat(),

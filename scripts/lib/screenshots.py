@@ -69,7 +69,7 @@ def clear_next_order(browser, base_url: str, username: str) -> None:
     """Cancel the next day's order (free, throwaway database) so /quick shows its button."""
     page = log_in(browser, base_url, username, VIEWPORTS["phone"])
     page.goto(base_url + "/quick")
-    cancel = page.get_by_role("button", name="この注文を取り消す")
+    cancel = page.get_by_role("button", name="この注文をキャンセルする")
     if cancel.count() and page.locator(".warning").count() == 0:  # only when it is free
         cancel.click()
         page.wait_for_load_state()

@@ -42,7 +42,7 @@ def test_admin_adds_and_removes_a_day_off(app, client, admin, submit):
     response = submit(f"/admin/holidays/{holiday_id}/delete")
     assert response.status_code == 303
     assert _holidays() == []
-    assert "（年末年始休業）の休日を取り消しました。" in client.get("/admin/holidays").text
+    assert "（年末年始休業）の休日を削除しました。" in client.get("/admin/holidays").text
     assert submit(f"/admin/holidays/{holiday_id}/delete").status_code == 404
 
 

@@ -63,7 +63,7 @@ def test_preview_lists_every_bad_line_and_nothing_is_written(
     assert "6行に誤りがあります" in text
     assert "会社「存在しない会社」は登録されていません。" in text
     assert "ユーザー名「yamada」が2行目と重複しています。" in text
-    assert "権限「superuser」は使えません" in text
+    assert "権限「superuser」は使えません（注文者・会社代表・店舗・管理者のいずれか）。" in text
     assert "ユーザー名「taken」はすでに使われています。" in text
     assert "店舗「ない店」は登録されていません。" in text
     assert "ユーザー名を入力してください。" in text
@@ -125,8 +125,11 @@ def test_good_file_imports_every_line(client, app, login, make_user, submit, wor
     ("data", "message"),
     [
         (b"", "ファイルが空です。"),
-        (b"foo,bar\r\n1,2\r\n", "1行目に列名"),
-        (HEADER.encode(), "ユーザーの行がありません。"),
+        (
+            b"foo,bar\r\n1,2\r\n",
+            "1行目は見出し（ユーザー名,氏名,権限,会社,店舗,お気に入り,初期パスワード）にしてください。",
+        ),
+        (HEADER.encode(), "見出しのほかに、登録する行がありません。"),
         (b"\xff\xfe\x00\x01\x80\x81\xfd", "文字コードを判別できません"),
     ],
 )
@@ -151,6 +154,8 @@ def test_manager_imports_only_staff_of_their_own_company(
 ):
     company, _ = world
     login(make_user(role=Role.MANAGER, company=company).username)
+    form = client.get("/company/users/import").text
+    assert "<h1>社員のCSV一括登録</h1>" in form and "権限と会社は空欄でかまいません。" in form
     make_company(name="よその会社")
     data = (
         HEADER
@@ -162,12 +167,13 @@ def test_manager_imports_only_staff_of_their_own_company(
     before = _count_users()
     response = _upload(submit, "/company/users/import", data)
     assert response.status_code == 422
-    assert "他の会社「よその会社」のユーザーは登録できません。" in response.text
-    assert response.text.count("会社代表が登録できるのは注文者（staff）だけです。") == 2
+    assert "ほかの会社「よその会社」の社員は登録できません。" in response.text
+    assert response.text.count("会社代表が登録できるのは注文者だけです。") == 2
     assert _count_users() == before
 
     good = (HEADER + "mine,自社 社員,,,,のり弁当,password-001\r\n").encode("utf-8")
-    assert _upload(submit, "/company/users/import", good).status_code == 200
+    preview = _upload(submit, "/company/users/import", good)
+    assert preview.status_code == 200 and "<td>登録できます</td>" in preview.text
     done = submit(
         "/company/users/import",
         {"confirm": "1", "csv_text": good.decode()},
@@ -199,10 +205,12 @@ def test_preview_applies_the_forms_rules_to_names_and_usernames(
         + "ctrl\x01user,制御,staff,株式会社みらい,,,\r\n"
         + "okname,改\x7f行,staff,株式会社みらい,,,\r\n"
         + "fine,良い 名前,staff,株式会社みらい,,,\r\n"
+        + "short,短い,staff,株式会社みらい,,,short\r\n"
     )
     response = _upload(submit, "/admin/users/import", data.encode())
     assert response.status_code == 422
-    assert "2行に誤りがあります" in response.text
+    assert "3行に誤りがあります" in response.text
+    assert "<li>パスワードは8文字以上にしてください。</li>" in response.text
     assert "ユーザー名に改行や制御文字は使えません。" in response.text
     assert "氏名に改行や制御文字は使えません。" in response.text
     assert "<td>注文者</td>" in response.text  # the role by its Japanese name, not "staff"

@@ -166,7 +166,10 @@ def test_other_roles_pages_answer_403(client, login, make_user, role, path):
     login(make_user(role=role).username)
     response = client.get(path)
     assert response.status_code == 403
-    assert "このページを表示する権限がありません。" in response.text
+    assert (
+        "このページを表示する権限がありません。トップページから操作し直してください。"
+        in response.text
+    )
 
 
 def test_session_cookie_flags(client, login, make_user):

@@ -39,15 +39,15 @@ def test_company_orders_by_shop_and_employee(client, login, world, manager, orde
     assert page.status_code == 200
     text = page.text
     assert "<h1>会社の注文</h1>" in text
-    assert "合計 <strong>4食・2,150円</strong>（3件）" in text
-    assert "まごころ弁当 <small>4食・2,150円</small>" in text
+    assert "合計 <strong>4個・2,150円</strong>（注文3件）" in text
+    assert "まごころ弁当 <small>4個・2,150円</small>" in text
     assert '<th scope="row" colspan="3">青木 一郎 小計</th><td class="num">2</td>' in text
     assert '<th scope="row" colspan="3">加藤 三郎 小計</th><td class="num">1</td>' in text
     assert "上田 次郎" not in text  # another company's employee
     assert "<s>唐揚げ弁当</s>" in text  # the cancelled order, struck through
     assert "/company/sheet?date=2026-11-26&amp;shop=" in text
     two_days = client.get("/company/orders?date=2026-11-26&days_ago=1").text
-    assert "合計 <strong>5食・2,650円</strong>（4件）" in two_days
+    assert "合計 <strong>5個・2,650円</strong>（注文4件）" in two_days
 
 
 def test_fax_sheet_numbers(client, login, clock, world, manager, orders):
@@ -56,7 +56,7 @@ def test_fax_sheet_numbers(client, login, clock, world, manager, orders):
     page = client.get(f"/company/sheet?date=2026-11-26&shop={world.shop.id}")
     assert page.status_code == 200
     text = page.text
-    assert "<h1>まごころ弁当 注文書</h1>" in text
+    assert "<h1>注文書</h1>" in text and "まごころ弁当 御中" in text
     assert "FAX: <strong>0398765432</strong>" in text
     assert "<dt>ご注文日</dt><dd>2026年11月25日(水)</dd>" in text
     assert "<dt>お届け日</dt><dd><strong>2026年11月26日(木)</strong></dd>" in text
@@ -91,7 +91,7 @@ def test_fax_sheet_keeps_the_price_each_order_was_placed_at(
 def test_fax_sheet_shop_choice(client, login, world, manager, make_user):
     login(manager.username)
     # さくら商事 has one shop: it is the default.
-    assert "まごころ弁当 注文書" in client.get("/company/sheet?date=2026-11-26").text
+    assert "まごころ弁当 御中" in client.get("/company/sheet?date=2026-11-26").text
     foreign = client.get(f"/company/sheet?shop={world.other_shop.id}")
     assert foreign.status_code == 404 and "キッチン花" not in foreign.text
     assert client.get("/company/sheet?shop=999999999").status_code == 404
@@ -101,7 +101,7 @@ def test_fax_sheet_shop_choice(client, login, world, manager, make_user):
     login(make_user(role=Role.MANAGER, company=world.midori).username)
     page = client.get("/company/sheet")
     assert page.status_code == 200 and "店舗を選んで「表示」を押してください。" in page.text
-    assert "キッチン花 注文書" in client.get(f"/company/sheet?shop={world.other_shop.id}").text
+    assert "キッチン花 御中" in client.get(f"/company/sheet?shop={world.other_shop.id}").text
 
 
 def test_billing_per_employee_counts_fees_but_not_cancelled_lunches(
@@ -147,7 +147,7 @@ def test_billing_csv_bytes(client, login, world, manager, orders):
     assert 'filename="billing-2026-11.csv"' in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")
     assert response.data.decode("utf-8-sig").split("\r\n") == [
-        "対象月,社員番号,氏名,食数,金額,キャンセル件数,キャンセル料,給与天引き額",
+        "対象月,社員番号,氏名,数量,金額,キャンセル件数,キャンセル料,給与天引き額",
         '"=""2026-11""","=""00123""",青木 一郎,3,1500,0,0,1500',
         '"=""2026-11""","=""00124""",石井 花子,1,500,0,0,500',
         '"=""2026-11""","=""00125""",加藤 三郎,1,650,1,300,950',
@@ -171,7 +171,7 @@ def test_bad_period_gets_a_message(client, login, manager, query):
     login(manager.username)
     page = client.get(f"/company/orders?{query}")
     assert page.status_code == 400
-    assert "日付は" in page.text or "0から366までの整数" in page.text
+    assert "日付は" in page.text or "0から366までの半角数字" in page.text
 
 
 def test_bad_sheet_date_gets_a_message(client, login, manager):

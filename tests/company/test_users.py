@@ -22,6 +22,7 @@ def test_manager_lists_and_creates_own_staff(client, login, make_user, make_comp
     page = client.get("/company/users")
     assert page.status_code == 200
     assert "mine-1" in page.text and "theirs-1" not in page.text
+    assert ">社員を登録</a>" in page.text and "ユーザーを登録" not in page.text
 
     response = submit(
         "/company/users/new",

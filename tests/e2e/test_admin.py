@@ -70,9 +70,9 @@ def test_admin_sets_up_a_company_whose_user_orders(browser, live_server, browser
     day = date.fromisoformat(card.get_attribute("id").removeprefix("day-"))
     deadline = format_datetime(order_deadline(shop, day))
     assert deadline.endswith(" 10:00")
-    expect(card.locator(".deadline")).to_have_text(f"締切: {deadline}")
+    expect(card.locator(".deadline")).to_have_text(f"注文締切: {deadline}")
     card.get_by_role("button", name=f"{format_date(day)}分を注文する").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("注文を承りました")
+    expect(page.get_by_role("heading", level=1)).to_have_text("ご注文内容")
     context.close()
 
     db.session.expire_all()

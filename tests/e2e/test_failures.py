@@ -28,6 +28,6 @@ def test_an_order_after_the_deadline_is_refused_with_the_deadline(
 
     deadline = format_datetime(local_instant(today, time(0, 0)))
     expect(page.get_by_role("alert").first).to_contain_text(
-        f"{format_date(day)}のお届け分は締め切りました（締切: {deadline}）。"
+        f"{format_date(day)}のお届け分は締め切りました（注文締切: {deadline}）。"
     )
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0

@@ -20,12 +20,13 @@ def test_company_orders_fax_sheet_and_billing_csv(
 
     page.goto(live_server.url + "/company/orders")
     page.get_by_role("link", name="今日", exact=True).click()
-    expect(page.locator(".summary")).to_contain_text("合計 3食・1,850円")
+    expect(page.locator(".summary")).to_contain_text("合計 3個・1,850円")
     expect(page.locator(".shop-block")).to_contain_text("石井 花子")
 
     page.get_by_role("link", name="FAX注文書を表示").click()
     sheet = page.locator(".fax-sheet")
-    expect(sheet.get_by_role("heading", level=1)).to_have_text("まごころ弁当 注文書")
+    expect(sheet.get_by_role("heading", level=1)).to_have_text("注文書")
+    expect(sheet.locator(".fax-addressee")).to_have_text("まごころ弁当 御中")
     expect(sheet).to_contain_text("FAX: 0398765432")
     expect(sheet).to_contain_text(format_date(today))
     expect(sheet.locator(".grand-total")).to_have_text("合計金額: 1,850円")
@@ -40,5 +41,5 @@ def test_company_orders_fax_sheet_and_billing_csv(
     data = Path(download.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data[3:].decode("utf-8").split("\r\n")
-    assert lines[0] == "対象月,社員番号,氏名,食数,金額,キャンセル件数,キャンセル料,給与天引き額"
+    assert lines[0] == "対象月,社員番号,氏名,数量,金額,キャンセル件数,キャンセル料,給与天引き額"
     assert any("00124" in line and "石井 花子" in line and "650" in line for line in lines)

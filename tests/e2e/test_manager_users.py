@@ -16,7 +16,7 @@ def test_manager_creates_a_staff_user(browser, page, live_server, browser_login,
     page.get_by_label("社員番号").fill("00042")
     page.get_by_label("初期パスワード").fill(PASSWORD)
     page.get_by_role("button", name="保存する").click()
-    expect(page.get_by_role("status").first).to_have_text("ユーザー「sakura-new」を登録しました。")
+    expect(page.get_by_role("status").first).to_have_text("社員「sakura-new」を登録しました。")
 
     db.session.expire_all()
     user = db.session.scalar(sa.select(User).where(User.username == "sakura-new"))

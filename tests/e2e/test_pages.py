@@ -95,7 +95,7 @@ def test_ordering_works_without_javascript(browser, live_server, open_world):
         card.locator(f'input[value="{open_world.saba.id}"]').check()
         card.get_by_label("数量").select_option("2")
         card.get_by_role("button").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("注文を承りました")
+        expect(page.get_by_role("heading", level=1)).to_have_text("ご注文内容")
     finally:
         context.close()
     db.session.expire_all()

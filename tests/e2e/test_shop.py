@@ -27,7 +27,7 @@ def test_today_checks_csv_and_sheet(
     page.get_by_role("link", name="今日", exact=True).click()
     summary = page.locator(".summary")
     expect(summary.get_by_role("heading")).to_have_text(format_date(today))
-    expect(summary).to_contain_text("合計 4食・2,500円")
+    expect(summary).to_contain_text("合計 4個・2,500円")
     expect(summary).to_contain_text("未確認 3件")
 
     page.get_by_label("青木 一郎").check()
@@ -37,7 +37,7 @@ def test_today_checks_csv_and_sheet(
     expect(summary).to_contain_text("確認済み 2件")
     expect(summary).to_contain_text("未確認 1件")
 
-    page.get_by_label("全て選択").check()
+    page.get_by_label("すべて選択").check()
     page.get_by_role("button", name="選択した注文を確認済みにする").click()
     expect(summary).to_contain_text("確認済み 3件")
     expect(summary).to_contain_text("未確認 0件")
@@ -51,7 +51,7 @@ def test_today_checks_csv_and_sheet(
     assert data.startswith(b"\xef\xbb\xbf")
     text = data[3:].decode("utf-8")
     lines = text.split("\r\n")
-    assert lines[0].startswith("配達日,会社名,会社電話番号,社員番号,氏名,メニュー,単価")
+    assert lines[0].startswith("お届け日,会社名,会社電話番号,社員番号,氏名,メニュー,単価")
     assert len([line for line in lines if line]) == 4  # header and today's three orders
     assert "00124" in text and "石井 花子" in text and "鯖の塩焼き弁当" in text
 

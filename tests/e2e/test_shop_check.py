@@ -1,4 +1,4 @@
-"""The shop's 全て選択 and bulk check in a real browser (the script runs under the CSP)."""
+"""The shop's すべて選択 and bulk check in a real browser (the script runs under the CSP)."""
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -12,7 +12,7 @@ def test_select_all_then_check(page, live_server, browser_login, make_order, wor
     ids = [make_order(user, world.karaage, TOMORROW).id for user in world.staff]
     browser_login(page, world.shop_user.username)
     page.goto(f"{live_server.url}/shop/orders?date={TOMORROW.isoformat()}")
-    select_all = page.get_by_label("全て選択")
+    select_all = page.get_by_label("すべて選択")
     expect(select_all).to_be_visible()  # revealed by static/js/select-all.js
     select_all.check()
     for box in page.locator('input[type="checkbox"][name="order_id"]').all():

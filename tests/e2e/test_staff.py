@@ -25,10 +25,10 @@ def test_order_change_cancel_and_history(page, live_server, browser_login, open_
     day = date.fromisoformat(card.get_attribute("id").removeprefix("day-"))
     expect(card.get_by_role("heading")).to_have_text(f"{format_date(day)} お届け")
     expect(card.locator(f'input[value="{world.karaage.id}"]')).to_be_checked()  # the favourite
-    expect(card.get_by_text("締切:")).to_be_visible()
+    expect(card.get_by_text("注文締切:")).to_be_visible()
     card.get_by_role("button", name=f"{format_date(day)}分を注文する").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("注文を承りました")
+    expect(page.get_by_role("heading", level=1)).to_have_text("ご注文内容")
     expect(page.get_by_role("status")).to_have_text("注文を承りました。")
     expect(page.locator(".order-summary")).to_contain_text("唐揚げ弁当")
     [order] = orders_of(world.staff)
@@ -43,14 +43,14 @@ def test_order_change_cancel_and_history(page, live_server, browser_login, open_
     expect(page.locator(".month-total")).to_contain_text("1,800円")
 
     page.get_by_role("link", name=format_date(day)).click()
-    page.get_by_role("button", name="この注文を取り消す").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("取り消し済みのご注文")
+    page.get_by_role("button", name="この注文をキャンセルする").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("キャンセル済みのご注文")
     [cancelled] = orders_of(world.staff)
     assert (cancelled.status, cancelled.cancel_fee) == (OrderStatus.CANCELLED, 0)
 
     page.get_by_role("link", name="この月の注文履歴").click()
     expect(page.locator(".month-total")).to_contain_text("0円")
-    expect(page.locator("tr.cancelled")).to_contain_text("取消済み")
+    expect(page.locator("tr.cancelled")).to_contain_text("キャンセル済み")
 
 
 def test_one_tap_order_on_a_phone(phone_page, live_server, browser_login, open_world):
@@ -64,7 +64,7 @@ def test_one_tap_order_on_a_phone(phone_page, live_server, browser_login, open_w
     assert_no_horizontal_scroll(page)
     button.click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("注文を承りました")
+    expect(page.get_by_role("heading", level=1)).to_have_text("ご注文内容")
     [order] = orders_of(open_world.staff)
     assert (order.menu_id, order.quantity, order.status) == (
         open_world.karaage.id,

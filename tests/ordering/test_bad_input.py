@@ -10,6 +10,7 @@ from obento.ordering.forms import DELIVERY_DATE_MESSAGE
 from tests.ordering.conftest import order_count, post_order
 
 GOOD = {"delivery_date": "2026-11-26", "quantity": "1"}
+QUANTITY_MESSAGE = "数量は1〜10個の中から選んでください。"
 
 
 def _count_events() -> int:
@@ -29,15 +30,15 @@ def assert_refused(client, message: str, status: int = 422, **values):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("quantity", None, "数量を入力してください。"),
-        ("quantity", "", "数量を入力してください。"),
-        ("quantity", "abc", "数量は1〜10の整数で指定してください。"),
-        ("quantity", "-1", "数量は1〜10の整数で指定してください。"),
-        ("quantity", "0", "数量は1〜10の整数で指定してください。"),
-        ("quantity", "11", "数量は1〜10の整数で指定してください。"),
-        ("quantity", str(10**9), "数量は1〜10の整数で指定してください。"),
-        ("quantity", "1.5", "数量は1〜10の整数で指定してください。"),
-        ("quantity", "１", "数量は1〜10の整数で指定してください。"),  # full-width digit
+        ("quantity", None, QUANTITY_MESSAGE),
+        ("quantity", "", QUANTITY_MESSAGE),
+        ("quantity", "abc", QUANTITY_MESSAGE),
+        ("quantity", "-1", QUANTITY_MESSAGE),
+        ("quantity", "0", QUANTITY_MESSAGE),
+        ("quantity", "11", QUANTITY_MESSAGE),
+        ("quantity", str(10**9), QUANTITY_MESSAGE),
+        ("quantity", "1.5", QUANTITY_MESSAGE),
+        ("quantity", "１", QUANTITY_MESSAGE),  # full-width digit
         ("menu_id", None, "メニューを選んでください。"),
         ("menu_id", "", "メニューを選んでください。"),
         ("menu_id", "abc", "選ばれたメニューは見つかりません。"),
@@ -67,7 +68,9 @@ def test_bad_field_is_refused_with_a_message(client, login, world, field, value,
     login(world.staff.username)
     data = {**GOOD, "menu_id": str(world.karaage.id), field: value}
     response = assert_refused(client, message, **data)
-    assert "ご注文できませんでした。" in response.text
+    assert "注文を受け付けられませんでした。" in response.text
+    # The summary gives the message alone: each one names its field.
+    assert f"<li>{message}</li>" in response.text
 
 
 @pytest.mark.parametrize("url", ["/orders/", "/quick", "/company/on-behalf/{staff}"])
@@ -97,7 +100,7 @@ def test_a_date_past_its_deadline_names_the_deadline(client, login, world, clock
     login(world.staff.username)
     response = assert_refused(
         client,
-        "2026年11月25日(水)のお届け分は締め切りました（締切: 2026年11月24日(火) 14:00）。",
+        "2026年11月25日(水)のお届け分は締め切りました（注文締切: 2026年11月24日(火) 14:00）。",
         delivery_date="2026-11-25",
         menu_id=world.karaage.id,
         quantity=1,
@@ -111,7 +114,7 @@ def test_a_closed_day_is_refused(client, login, world):
     login(world.staff.username)
     assert_refused(
         client,
-        "2026年11月26日(木)はお店の休業日です。",
+        "2026年11月26日(木)は店舗の休業日です。",
         delivery_date="2026-11-26",
         menu_id=world.karaage.id,
         quantity=1,

@@ -21,7 +21,7 @@ def test_change_menu_and_quantity_before_the_deadline(app, client, login, world,
     clock.set_jst("2026-11-25 13:59:59")
     login(world.staff.username)
     page = client.get(f"/orders/{placed.id}")
-    assert "締切前なので、変更・取消は無料です。" in page.text
+    assert "注文締切までは、変更・キャンセルが無料です。" in page.text
     response = client.post(
         f"/orders/{placed.id}",
         data={"csrf_token": csrf_token(page), "menu_id": world.sake.id, "quantity": 3},
@@ -52,7 +52,7 @@ def test_change_after_the_order_deadline_is_refused(client, login, world, placed
         data={"csrf_token": csrf_token(page), "menu_id": world.sake.id, "quantity": 2},
     )
     assert response.status_code == 409
-    assert "変更の締切（2026年11月25日(水) 14:00）を過ぎているため、内容を変更できません。" in (
+    assert "注文締切（2026年11月25日(水) 14:00）を過ぎているため、内容を変更できません。" in (
         response.text
     )
     db.session.refresh(placed)
@@ -65,9 +65,9 @@ def test_change_after_the_order_deadline_is_refused(client, login, world, placed
     [
         ("", "2", "メニューを選んでください。"),
         ("x", "2", "選ばれたメニューは見つかりません。"),
-        (None, "11", "数量は1〜10の整数で指定してください。"),
-        (None, "0", "数量は1〜10の整数で指定してください。"),
-        (None, "", "数量を入力してください。"),
+        (None, "11", "数量は1〜10個の中から選んでください。"),
+        (None, "0", "数量は1〜10個の中から選んでください。"),
+        (None, "", "数量は1〜10個の中から選んでください。"),
         ("inactive", "1", "「販売終了弁当」は現在ご注文を受け付けていません。"),
     ],
 )
@@ -99,7 +99,7 @@ def test_change_to_another_shops_menu_is_refused(
         data={"csrf_token": csrf_token(page), "menu_id": menu.id, "quantity": 1},
     )
     assert response.status_code == 422
-    assert "いったん取り消してから注文し直してください。" in response.text
+    assert "いったんキャンセルしてから注文し直してください。" in response.text
     db.session.refresh(placed)
     assert placed.menu_id == world.karaage.id
 
@@ -107,9 +107,9 @@ def test_change_to_another_shops_menu_is_refused(
 @pytest.mark.parametrize(
     ("now", "fee", "message"),
     [
-        ("2026-11-25 13:59:59", 0, "ご注文を取り消しました。"),
-        ("2026-11-25 14:00:00", 300, "ご注文を取り消しました。取消料 300円 がかかります。"),
-        ("2026-11-26 10:29:59", 300, "ご注文を取り消しました。取消料 300円 がかかります。"),
+        ("2026-11-25 13:59:59", 0, "ご注文をキャンセルしました。"),
+        ("2026-11-25 14:00:00", 300, "ご注文をキャンセルしました。キャンセル料300円がかかります。"),
+        ("2026-11-26 10:29:59", 300, "ご注文をキャンセルしました。キャンセル料300円がかかります。"),
     ],
 )
 def test_cancel_is_free_then_costs_the_fee(
@@ -119,7 +119,7 @@ def test_cancel_is_free_then_costs_the_fee(
     login(world.staff.username)
     page = client.get(f"/orders/{placed.id}")
     if fee:
-        assert "今取り消すと、取消料 <strong>300円</strong> がかかります。" in page.text
+        assert "今キャンセルすると、キャンセル料<strong>300円</strong>がかかります。" in page.text
     response = client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": csrf_token(page)})
     assert response.status_code == 303
     db.session.refresh(placed)
@@ -129,7 +129,7 @@ def test_cancel_is_free_then_costs_the_fee(
     assert event.action == OrderAction.CANCELLED and event.detail == {"cancel_fee": fee}
     assert f"ORDER 注文取消 order_id={placed.id}" in order_log(app)
     shown = client.get(response.headers["Location"]).text
-    assert message in shown and "取り消し済みのご注文" in shown
+    assert message in shown and "キャンセル済みのご注文" in shown
 
 
 def test_cancel_after_the_cancel_deadline_is_refused(client, login, world, placed, clock):
@@ -140,13 +140,13 @@ def test_cancel_after_the_cancel_deadline_is_refused(client, login, world, place
     response = client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": csrf_token(page)})
     assert response.status_code == 409
     assert (
-        "取消の締切（2026年11月26日(木) 10:30）を過ぎているため、取り消せません。"
-        "代金は全額かかります。"
+        "キャンセル締切（2026年11月26日(木) 10:30）を過ぎているため、キャンセルできません。"
+        "代金は全額お支払いいただきます。"
     ) in response.text
     db.session.refresh(placed)
     assert placed.status == OrderStatus.ORDERED and placed.cancel_fee == 0
     assert events_of(placed) == []
-    assert "変更・取消はできません" in response.text
+    assert "変更・キャンセルはできません" in response.text
 
 
 def test_cancelling_twice_is_refused(client, login, world, placed):
@@ -155,7 +155,7 @@ def test_cancelling_twice_is_refused(client, login, world, placed):
     client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": csrf_token(page)})
     again = client.post(f"/orders/{placed.id}/cancel", data={"csrf_token": csrf_token(page)})
     assert again.status_code == 409
-    assert "このご注文はすでに取り消されています。" in again.text
+    assert "このご注文はすでにキャンセルされています。" in again.text
     assert len(events_of(placed)) == 1
 
 
@@ -203,7 +203,7 @@ def test_bad_change_after_the_deadline_still_says_why(client, login, world, plac
         data={"csrf_token": csrf_token(page), "menu_id": "", "quantity": "99"},
     )
     assert response.status_code == 422
-    assert "数量は1〜10の整数で指定してください。" in response.text
+    assert "数量は1〜10個の中から選んでください。" in response.text
     assert response.text.count("メニューを選んでください。") == 1
     db.session.refresh(placed)
     assert placed.quantity == 1
@@ -240,7 +240,7 @@ def test_the_quantity_of_a_withdrawn_menu_can_still_be_changed(
     page = open_withdrawn(client, login, world, placed, what)
     assert "唐揚げ弁当（受付終了）" in page.text
     assert f'id="change-menu-{world.karaage.id}" value="{world.karaage.id}" checked' in page.text
-    assert "このご注文の数量は締切まで変更できます。" in page.text
+    assert "このご注文の数量は注文締切まで変更できます。" in page.text
     # Only a menu that can still be ordered is offered besides it.
     assert ("焼き鮭弁当" in page.text) is (what == "menu deactivated")
     response = post_change(client, page, placed, world.karaage, 3)
@@ -262,7 +262,7 @@ def test_a_withdrawn_menu_is_still_not_changed_after_the_deadline(
     clock.set_jst("2026-11-25 14:00")
     response = post_change(client, page, placed, world.karaage, 3)
     assert response.status_code == 409
-    assert "変更の締切（2026年11月25日(水) 14:00）を過ぎているため" in response.text
+    assert "注文締切（2026年11月25日(水) 14:00）を過ぎているため" in response.text
     db.session.refresh(placed)
     assert placed.quantity == 1 and events_of(placed) == []
 
@@ -298,8 +298,8 @@ def test_a_changeable_order_shows_the_price_it_was_placed_at(client, login, worl
 @pytest.mark.parametrize(
     ("now", "owed", "note"),
     [
-        ("2026-11-25 13:59:59", "0円", "（取消料はかかりません）"),
-        ("2026-11-26 09:00", "300円", "（取消料）"),
+        ("2026-11-25 13:59:59", "0円", "（キャンセル料はかかりません）"),
+        ("2026-11-26 09:00", "300円", "（キャンセル料）"),
     ],
 )
 def test_a_cancelled_order_shows_what_is_owed_not_the_lunches(
@@ -315,7 +315,7 @@ def test_a_cancelled_order_shows_what_is_owed_not_the_lunches(
     db.session.refresh(order)
     assert order.status == OrderStatus.CANCELLED and order.amount == int(owed[:-1])
     text = client.get(f"/orders/{order.id}").text
-    assert '<dt>状態</dt><dd class="cancelled-mark">取消済み</dd>' in text
+    assert '<dt>状態</dt><dd class="cancelled-mark">キャンセル済み</dd>' in text
     owed_html = f'<dd class="total">{owed}<span class="cancelled-mark">{note}</span></dd>'
     assert f"<dt>お支払い額</dt>{owed_html}" in text
     assert "1,200円" not in text and "<dt>合計</dt>" not in text

@@ -15,7 +15,7 @@ from tests.ordering.conftest import events_of
 pytestmark = pytest.mark.real_commits
 
 THURSDAY = date(2026, 11, 26)
-ALREADY_CANCELLED = "このご注文はすでに取り消されています。"
+ALREADY_CANCELLED = "このご注文はすでにキャンセルされています。"
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_a_change_after_a_concurrent_cancel_is_refused(app, client, login, world
     response = post_during(app, client, f"/orders/{placed.id}", data, cancel)
     assert response.status_code == 409
     assert ALREADY_CANCELLED in response.text
-    assert "取り消し済みのご注文" in response.text
+    assert "キャンセル済みのご注文" in response.text
     assert "この内容に変更する" not in response.text
     db.session.refresh(placed)
     assert (placed.status, placed.menu_id, placed.quantity, placed.unit_price) == (
@@ -85,7 +85,7 @@ def test_a_double_clicked_cancel_across_the_deadline_keeps_the_free_cancel(
     )
     assert response.status_code == 409
     assert ALREADY_CANCELLED in response.text
-    assert "取消料 300円 がかかります" not in response.text
+    assert "キャンセル料300円がかかります" not in response.text
     db.session.refresh(placed)
     assert (placed.status, placed.cancel_fee) == (OrderStatus.CANCELLED, 0)
     assert placed.cancelled_at == jst("2026-11-25 13:59:59")

@@ -53,4 +53,4 @@ def test_two_posts_at_once_create_one_order(app, client, world, form_token):
     assert order_count(user_id=world.staff.id) == 1
     assert db.session.scalar(db.select(db.func.count(OrderEvent.id))) == 1
     shown = clients[0].get(responses[0].headers["Location"])
-    assert "<h1>注文を承りました</h1>" in shown.text
+    assert "<h1>ご注文内容</h1>" in shown.text

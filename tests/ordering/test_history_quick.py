@@ -35,7 +35,7 @@ def test_history_lists_the_month_with_cancelled_orders_and_fees(client, login, w
     text = page.text
     assert "注文履歴 2026年11月" in text
     assert "2026年11月のお支払い合計: <strong>1,500円</strong>" in text  # 2 x 600 + 300 fee
-    assert text.count("取消済み") == 2 and "取消済み（取消料）" in text
+    assert text.count("キャンセル済み") == 2 and "キャンセル済み（キャンセル料）" in text
     assert "2026年12月1日" not in text
     december = client.get("/orders/history?month=2026-12").text
     assert "2026年12月のお支払い合計: <strong>650円</strong>" in december
@@ -131,7 +131,7 @@ def test_choosing_a_favourite_then_one_tap_ordering(app, client, login, world):
     quick = client.get("/quick")
     assert quick.status_code == 200
     assert "2026年11月25日(水) お届け" in quick.text and "焼き鮭弁当" in quick.text
-    assert "締切: 2026年11月24日(火) 14:00" in quick.text
+    assert "注文締切: 2026年11月24日(火) 14:00" in quick.text
     assert ">注文する</button>" in quick.text
     ordered = tap(client, quick, world.sake, form_token="quick-1")
     assert ordered.status_code == 303
@@ -143,7 +143,7 @@ def test_choosing_a_favourite_then_one_tap_ordering(app, client, login, world):
         1,
     )
     assert [event.action for event in events_of(order)] == [OrderAction.PLACED]
-    assert "<h1>注文を承りました</h1>" in client.get(ordered.headers["Location"]).text
+    assert "<h1>ご注文内容</h1>" in client.get(ordered.headers["Location"]).text
 
     again = client.get("/quick")  # the second tap of the day
     assert "2026年11月25日(水)分はご注文済みです" in again.text
@@ -158,7 +158,7 @@ def test_quick_after_the_deadline_offers_the_next_day(client, login, world, cloc
     clock.set_jst("2026-11-24 14:00:00")  # the button is pressed a second too late
     late = tap(client, page, world.karaage)
     assert late.status_code == 422
-    assert late.text.count("締め切りました（締切: 2026年11月24日(火) 14:00）") == 1
+    assert late.text.count("締め切りました（注文締切: 2026年11月24日(火) 14:00）") == 1
     assert "2026年11月26日(木) お届け" in late.text
     assert order_count() == 0
 

@@ -28,7 +28,7 @@ def test_picker_lists_only_the_managers_company(client, login, world, manager, m
 def test_manager_orders_for_an_employee(app, client, login, world, manager):
     login(manager.username)
     page = client.get(f"/company/on-behalf/{world.staff.id}")
-    assert "佐藤 花子 さんの代理注文" in page.text
+    assert "佐藤 花子さんの代理注文" in page.text
     response = post_order(
         client,
         page,
@@ -47,7 +47,7 @@ def test_manager_orders_for_an_employee(app, client, login, world, manager):
     assert f"order_id={order.id} company={world.company.id} user={world.staff.id}" in order_log(app)
     assert f"actor={manager.id}" in order_log(app)
     shown = client.get(response.headers["Location"]).text
-    assert "佐藤 花子 さんの注文を承りました。" in shown
+    assert "佐藤 花子さんの注文を承りました。" in shown
     assert "代理注文: 鈴木 部長" in shown
     assert order_count(user_id=manager.id) == 0
 
@@ -57,7 +57,7 @@ def test_the_employee_sees_who_ordered_for_them(client, login, world, manager, m
     order.placed_by_id = manager.id
     db.session.commit()
     login(world.staff.username)
-    assert "鈴木 部長 さんが代理で注文" in client.get(f"/orders/{order.id}").text
+    assert "鈴木 部長さんが代理で注文" in client.get(f"/orders/{order.id}").text
 
 
 def test_manager_cancels_for_an_employee_with_the_fee_when_late(
@@ -67,7 +67,7 @@ def test_manager_cancels_for_an_employee_with_the_fee_when_late(
     clock.set_jst("2026-11-26 08:00")
     login(manager.username)
     page = client.get(f"/company/on-behalf/{world.staff.id}")
-    assert "今取り消すと、取消料 300円 がかかります。" in page.text
+    assert "今キャンセルすると、キャンセル料300円がかかります。" in page.text
     response = client.post(
         f"/company/on-behalf/orders/{order.id}/cancel", data={"csrf_token": csrf_token(page)}
     )
@@ -76,7 +76,7 @@ def test_manager_cancels_for_an_employee_with_the_fee_when_late(
     assert order.status == OrderStatus.CANCELLED and order.cancel_fee == 300
     [event] = events_of(order)
     assert event.action == OrderAction.CANCELLED and event.actor_id == manager.id
-    assert "佐藤 花子 さんのご注文を取り消しました。取消料 300円 がかかります。" in (
+    assert "佐藤 花子さんのご注文をキャンセルしました。キャンセル料300円がかかります。" in (
         client.get(response.headers["Location"]).text
     )
 
@@ -92,7 +92,7 @@ def test_manager_cannot_cancel_after_the_cancel_deadline(
         f"/company/on-behalf/orders/{order.id}/cancel", data={"csrf_token": csrf_token(page)}
     )
     assert response.status_code == 409
-    assert "取消の締切（2026年11月26日(木) 10:30）を過ぎているため" in response.text
+    assert "キャンセル締切（2026年11月26日(木) 10:30）を過ぎているため" in response.text
     db.session.refresh(order)
     assert order.status == OrderStatus.ORDERED and events_of(order) == []
 
@@ -135,7 +135,7 @@ def test_manager_order_with_bad_input_writes_nothing(client, login, world, manag
         quantity="11",
     )
     assert response.status_code == 422
-    assert "数量は1〜10の整数で指定してください。" in response.text
+    assert "数量は1〜10個の中から選んでください。" in response.text
     assert order_count() == 0
 
 

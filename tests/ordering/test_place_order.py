@@ -19,7 +19,7 @@ def test_order_page_lists_days_menus_prices_allergens_and_deadlines(client, logi
     assert page.status_code == 200
     text = page.text
     assert "2026年11月25日(水) お届け" in text
-    assert "締切: 2026年11月24日(火) 14:00" in text
+    assert "注文締切: 2026年11月24日(火) 14:00" in text
     assert "2026年12月3日(木) お届け" in text  # seven days are offered
     assert "2026年12月4日(金)" not in text
     assert "2026年11月28日(土)" not in text
@@ -63,7 +63,7 @@ def test_placing_an_order_writes_row_event_and_log_line(app, client, login, worl
 
     confirmation = client.get(response.headers["Location"])
     text = confirmation.text
-    assert "<h1>注文を承りました</h1>" in text
+    assert "<h1>ご注文内容</h1>" in text
     assert "2026年11月26日(木)" in text and "唐揚げ弁当" in text
     assert "600円" in text and "2個" in text and "1,200円" in text
     assert "2026年11月25日(水) 14:00" in text  # change deadline
@@ -94,7 +94,7 @@ def test_a_second_order_for_the_same_day_shows_the_first(client, login, world):
     assert second.headers["Location"] == first.headers["Location"]
     assert order_count(user_id=world.staff.id) == 1
     shown = client.get(second.headers["Location"]).text
-    assert "2026年11月26日(木)はすでにご注文があります。" in shown
+    assert "2026年11月26日(木)のお届け分はすでにご注文済みです。" in shown
     assert "この内容に変更する" in shown
 
 
@@ -112,8 +112,10 @@ def test_resubmitting_the_same_form_after_cancelling_creates_nothing(client, log
     assert again.headers["Location"] == first.headers["Location"]
     assert order_count(user_id=world.staff.id) == 1
     text = client.get(again.headers["Location"]).text
-    assert "このご注文はすでに承っています（二重送信を防ぎました）。" in text
-    assert "取り消し済みのご注文" in text
+    assert (
+        "このご注文はすでに承っています。同じ注文が重ねて送信されたため、1件だけ受け付けました。"
+    ) in text
+    assert "キャンセル済みのご注文" in text
 
 
 def test_a_fresh_form_may_order_again_after_a_cancel(client, login, world):

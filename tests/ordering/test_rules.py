@@ -52,7 +52,7 @@ def test_order_deadline_14_00_the_day_before_is_exclusive():
     assert is_orderable(DEFAULT, thursday, jst("2026-11-25 13:59:59"))
     reason = unorderable_reason(DEFAULT, thursday, jst("2026-11-25 14:00:00"))
     assert reason == (
-        "2026年11月26日(木)のお届け分は締め切りました（締切: 2026年11月25日(水) 14:00）。"
+        "2026年11月26日(木)のお届け分は締め切りました（注文締切: 2026年11月25日(水) 14:00）。"
     )
 
 
@@ -115,7 +115,7 @@ def test_a_closed_day_is_skipped_and_named():
         date(2026, 11, 30),
     ]
     assert unorderable_reason(DEFAULT, date(2026, 11, 27), now, closed) == (
-        "2026年11月27日(金)はお店の休業日です。"
+        "2026年11月27日(金)は店舗の休業日です。"
     )
 
 

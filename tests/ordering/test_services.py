@@ -62,7 +62,7 @@ def test_cancelled_orders_cannot_be_changed(world, make_order):
     order = make_order(
         world.staff, world.karaage, delivery_date=date(2026, 11, 26), status=OrderStatus.CANCELLED
     )
-    with pytest.raises(DomainError, match="すでに取り消されています"):
+    with pytest.raises(DomainError, match="すでにキャンセルされています"):
         order_service.change_order(
             order, world.staff, menu_id=world.sake.id, quantity=2, now=jst("2026-11-24 09:00")
         )

@@ -64,7 +64,7 @@ def test_production_sends_hsts_and_secure_cookies(production_app):
 def test_untrusted_host_is_refused(production_app):
     response = production_app.test_client().get("/login", base_url="http://evil.example")
     assert response.status_code == 400
-    assert "不正なリクエスト" in response.text
+    assert "送信内容に問題があります" in response.text
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):

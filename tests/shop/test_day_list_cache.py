@@ -125,16 +125,16 @@ def test_the_chart_shows_today_at_once_and_settled_days_within_ten_minutes(
     make_order(world.staff[1], world.karaage, YESTERDAY, quantity=1)
     login(world.shop_user.username)
     page = _open(client)
-    assert _chart_title(page, "2026年11月25日(水)").endswith("2食")
-    assert _chart_title(page, "2026年11月24日(火)").endswith("1食")
+    assert _chart_title(page, "2026年11月25日(水)").endswith("2個")
+    assert _chart_title(page, "2026年11月24日(火)").endswith("1個")
 
     # Today is still open: a new order counts at once.
     make_order(world.staff[2], world.karaage, TODAY, quantity=3)
-    assert _chart_title(_open(client), "2026年11月25日(水)").endswith("5食")
+    assert _chart_title(_open(client), "2026年11月25日(水)").endswith("5個")
 
     # Yesterday is settled (no one can order, change or cancel for it any more); an order
     # appearing there anyway (an import of old orders) shows within SETTLED_SECONDS.
     make_order(world.staff[2], world.karaage, YESTERDAY, quantity=4)
-    assert _chart_title(_open(client), "2026年11月24日(火)").endswith("1食")
+    assert _chart_title(_open(client), "2026年11月24日(火)").endswith("1個")
     clock.set_jst("2026-11-25 09:10")
-    assert _chart_title(_open(client), "2026年11月24日(火)").endswith("5食")
+    assert _chart_title(_open(client), "2026年11月24日(火)").endswith("5個")

@@ -297,6 +297,8 @@ def test_a_past_closed_day_stays(client, login, make_user, make_shop, submit, cl
     db.session.add(closed)
     db.session.commit()
     closed_id = closed.id
+    page = client.get("/shop/calendar?month=2026-11").text
+    assert "臨時休業" in page and f"/shop/calendar/{closed_id}/delete" not in page
     response = submit(f"/shop/calendar/{closed_id}/delete")
     assert response.status_code == 303
     assert "過ぎた日の休業日は解除できません。" in client.get(response.headers["Location"]).text

@@ -94,7 +94,7 @@ def test_cancelled_orders_are_not_checked(client, login, world, orders):
     assert response.status_code == 303
     assert db.session.get(Order, orders[2].id).checked is False
     assert events() == []
-    assert "取消済みの1件は対象外です" in client.get(response.headers["Location"]).text
+    assert "キャンセル済みの1件は対象外です" in client.get(response.headers["Location"]).text
 
 
 def test_another_shops_order_id_is_refused_and_nothing_written(
@@ -121,8 +121,8 @@ def test_another_shops_order_id_is_refused_and_nothing_written(
         (["-1"], "1", "注文の指定が正しくありません。"),
         (["99999999999"], "1", "注文の指定が正しくありません。"),
         ([str(n) for n in range(1, 1002)], "1", "一度に確認できるのは1000件までです。"),
-        (None, "2", "確認済みにするか、確認を取り消すかを選んでください。"),
-        (None, "", "確認済みにするか、確認を取り消すかを選んでください。"),
+        (None, "2", "確認済みにするか、未確認に戻すかを選んでください。"),
+        (None, "", "確認済みにするか、未確認に戻すかを選んでください。"),
     ],
 )
 def test_bad_check_requests_get_a_message(client, login, world, orders, ids, checked, message):

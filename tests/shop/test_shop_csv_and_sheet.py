@@ -11,7 +11,7 @@ from obento.shop.views import LISTINGS
 from tests.report_world import TODAY, TOMORROW
 
 CSV_HEADER = (
-    "配達日,会社名,会社電話番号,社員番号,氏名,メニュー,単価,数量,金額,状態,キャンセル料,確認"
+    "お届け日,会社名,会社電話番号,社員番号,氏名,メニュー,単価,数量,金額,状態,キャンセル料,確認状況"
 )
 
 
@@ -43,9 +43,9 @@ def test_csv_bytes_open_in_japanese_excel(client, login, world, orders):
     sakura = '2026-11-26,さくら商事,"=""0312345678""",'
     midori = '2026-11-26,みどり工業,"=""0455550000""",'
     assert lines[1:] == [
-        sakura + '"=""00123""",青木 一郎,唐揚げ弁当,500,2,1000,注文,0,確認済み',
-        sakura + '"=""00124""",石井 花子,鯖の塩焼き弁当,650,1,650,注文,0,未確認',
-        midori + '"=""0007""",上田 次郎,唐揚げ弁当,500,1,0,取消,300,未確認',
+        sakura + '"=""00123""",青木 一郎,唐揚げ弁当,500,2,1000,注文済み,0,確認済み',
+        sakura + '"=""00124""",石井 花子,鯖の塩焼き弁当,650,1,650,注文済み,0,未確認',
+        midori + '"=""0007""",上田 次郎,唐揚げ弁当,500,1,0,キャンセル済み,300,未確認',
         "",
     ]
 
@@ -82,7 +82,7 @@ def test_delivery_sheet_has_one_block_per_company_and_a_grand_total(client, logi
     ) in text
     # みどり工業's only order is cancelled: no block for it, nothing counted.
     assert "みどり工業" not in text and "上田 次郎" not in text
-    assert "総合計: <strong>3食・1,650円</strong>（1社）" in text
+    assert "総合計: <strong>3個・1,650円</strong>（1社）" in text
     assert "花弁当" not in text
     assert "data-print" in text and "js/print.js" in text
 
@@ -92,7 +92,7 @@ def test_sheet_of_a_day_without_orders(client, login, world, orders):
     page = client.get("/shop/sheet?date=2026-11-30")
     assert page.status_code == 200
     assert "この日の注文はありません。" in page.text
-    assert "総合計: <strong>0食・0円</strong>（0社）" in page.text
+    assert "総合計: <strong>0個・0円</strong>（0社）" in page.text
 
 
 def test_list_page_costs_the_same_queries_for_few_or_many_orders(

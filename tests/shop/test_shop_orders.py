@@ -6,6 +6,8 @@ from obento.models import OrderStatus, Role
 from tests.report_world import TODAY, TOMORROW, YESTERDAY
 from tests.security.test_security_log import _app_log
 
+DAYS_AGO_MESSAGE = "さかのぼる日数は0から366までの半角数字で入力してください。"
+
 
 @pytest.mark.parametrize("now", ["2026-11-25 00:05", "2026-11-25 23:55"])
 def test_today_is_one_jst_day_at_both_ends(client, login, clock, make_order, world, now):
@@ -46,12 +48,12 @@ def test_totals_leave_out_cancelled_orders(client, login, clock, make_order, wor
     page = client.get("/shop/orders?date=2026-11-26")
     assert page.status_code == 200
     text = page.text
-    assert "合計 <strong>3食・1,650円</strong>" in text
+    assert "合計 <strong>3個・1,650円</strong>" in text
     assert "確認済み <strong>1</strong>件" in text
     assert "未確認 <strong>1</strong>件" in text
     assert "<s>上田 次郎</s>" in text  # shown struck through
-    assert "さくら商事 <small>3食・1,650円</small>" in text
-    assert "みどり工業 <small>0食・0円</small>" in text
+    assert "さくら商事 <small>3個・1,650円</small>" in text
+    assert "みどり工業 <small>0個・0円</small>" in text
     # No checkbox for the cancelled order.
     assert text.count('name="order_id" value=') == 2 + 1  # 2 boxes + 1 "check all unchecked"
 
@@ -118,11 +120,11 @@ def test_logged_out_users_go_to_login(client):
         ("date=yesterday", "日付は「2026-11-25」のような形式"),
         ("date=0001-01-01", "2000年から2099年までの日付"),
         ("date=2026-11-25T00:00", "日付は「2026-11-25」のような形式"),
-        ("days_ago=-1", "0から366までの整数"),
-        ("days_ago=abc", "0から366までの整数"),
-        ("days_ago=100000000000000000000", "0から366までの整数"),
-        ("days_ago=367", "0から366までの整数"),
-        ("days_ago=1.5", "0から366までの整数"),
+        ("days_ago=-1", DAYS_AGO_MESSAGE),
+        ("days_ago=abc", DAYS_AGO_MESSAGE),
+        ("days_ago=100000000000000000000", DAYS_AGO_MESSAGE),
+        ("days_ago=367", DAYS_AGO_MESSAGE),
+        ("days_ago=1.5", DAYS_AGO_MESSAGE),
     ],
 )
 @pytest.mark.parametrize("path", ["/shop/orders", "/shop/orders.csv"])
@@ -149,9 +151,9 @@ def test_the_chart_counts_live_lunches_per_day(client, login, clock, make_order,
     login(world.shop_user.username)
     page = client.get("/shop/orders").text
     assert "<svg" in page
-    assert "<title>2026年11月25日(水): 3食</title>" in page
-    assert "<title>2026年11月24日(火): 2食</title>" in page
-    assert "<title>2026年10月27日(火): 0食</title>" in page  # 30 days back, inclusive
+    assert "<title>2026年11月25日(水): 3個</title>" in page
+    assert "<title>2026年11月24日(火): 2個</title>" in page
+    assert "<title>2026年10月27日(火): 0個</title>" in page  # 30 days back, inclusive
     assert "2026年10月26日(月):" not in page
 
 
