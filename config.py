@@ -73,6 +73,8 @@ class Config:
     # Failed logins per account or per client address within the window before 429.
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 10)
     LOGIN_FAILURE_WINDOW = timedelta(minutes=_int("LOGIN_FAILURE_WINDOW_MINUTES", 15))
+    # A failed login answers no sooner than this (see auth.views.answer_failure_no_sooner).
+    FAILED_LOGIN_MIN_MS = _int("FAILED_LOGIN_MIN_MS", 400)
 
     # CSRF tokens live as long as the login: a page left open all morning still submits.
     WTF_CSRF_TIME_LIMIT = None
@@ -104,6 +106,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only-not-secret"  # tests only  # noqa: S105  # nosec B105
     LOG_DIR = str(BASE_DIR / os.environ.get("TEST_LOG_DIR", "logs/test"))
     DB_RETRY_BACKOFF = 0.2
+    FAILED_LOGIN_MIN_MS = 0  # the suite's many wrong passwords stay fast
 
 
 class ProductionConfig(Config):

@@ -21,7 +21,8 @@ from flask import Response
 # What Excel would read as a number, a date or a time: 0312345678, 03-1234-5678, 00E1 (a
 # power of ten), 1/2 (a date), 1:30 (a time), 00.5, 1,000; full-width digits count too.
 _NUMBER_LIKE = re.compile(r"\d[\d\-/.:,eE+ ]*")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Full-width signs too: Japanese input may type them, and Excel may read them as the ASCII ones.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "＝", "＋", "－", "＠")
 
 
 def excel_text(value: str | None) -> str:

@@ -6,12 +6,14 @@ from flask_login import current_user
 from obento.account import bp
 from obento.admin.user_pages import default_menu_form
 from obento.auth.decorators import role_required
-from obento.auth.views import begin_login
+from obento.auth.views import LOGIN_THROTTLED, begin_login, start_password_attempt
+from obento.errors import render_error
 from obento.extensions import db
 from obento.forms import add_domain_error
 from obento.forms.users import OwnPasswordForm
 from obento.models import Role
 from obento.services import DomainError
+from obento.services.throttle import finish_login_attempt
 from obento.services.users import change_own_password, set_default_menu
 
 EVERYONE = tuple(Role)
@@ -40,11 +42,24 @@ def password():
     form = OwnPasswordForm()
     if not form.validate_on_submit():
         return _page(password_form=form, status=422)
+    # A wrong current password counts like a failed login: a stolen cookie or an unlocked
+    # phone must not be a way to try passwords without the login's limit.
+    attempt = start_password_attempt(current_user.username, request.remote_addr or "-")
+    if attempt is None:
+        return render_error(429, LOGIN_THROTTLED)
     try:
         change_own_password(current_user, form.current_password.data, form.new_password.data)
     except DomainError as error:
+        wrong_password = error.field == "current_password"
+        finish_login_attempt(attempt, succeeded=not wrong_password)
+        db.session.commit()  # keeps a failed attempt for throttling; nothing else was changed
+        if wrong_password:
+            current_app.logger.warning(
+                "password change: wrong current password user=%s", current_user.username
+            )
         add_domain_error(form, error)
         return _page(password_form=form, status=error.status)
+    finish_login_attempt(attempt, succeeded=True)
     begin_login(current_user._get_current_object())  # a new cookie; copies of the old one end
     db.session.commit()
     current_app.logger.info("password changed user=%s", current_user.username)

@@ -170,7 +170,8 @@ def audit():
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     pages = max(1, -(-total // PAGE_SIZE))
-    args = {key: value for key, value in request.args.items() if key != "page"}
+    # The pager keeps the filter's own fields only (url_for takes _external, _anchor...).
+    args = {name: request.args[name] for name in form.data if request.args.get(name)}
     return render_template(
         "admin/audit.html",
         form=form,

@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -69,6 +70,36 @@ def index():
     return redirect(home_url(current_user))
 
 
+def start_password_attempt(username: str, address: str):
+    """Record a password attempt (a failure until finished) and commit it, so that parallel
+    attempts count it; return it, or None when the account or the address has failed too
+    often (the attempt is withdrawn and the caller answers 429 with LOGIN_THROTTLED)."""
+    attempt = start_login_attempt(username, address)
+    db.session.commit()
+    if login_throttled(username, address):
+        withdraw_login_attempt(attempt)
+        db.session.commit()
+        current_app.logger.warning("login throttled user=%r address=%s", username, address)
+        return None
+    return attempt
+
+
+# Seam for the tests.
+_sleep = time.sleep
+
+
+def answer_failure_no_sooner(started: float) -> None:
+    """Let a failed login take at least FAILED_LOGIN_MIN_MS.
+
+    A hash kept from the original system (bcrypt, replaced at the user's first login), an
+    argon2id hash and an unknown name (a dummy argon2id check) cost different times; without
+    a floor, the time of a failure would tell which accounts still have an old hash.
+    """
+    remaining = current_app.config["FAILED_LOGIN_MIN_MS"] / 1000 - (time.monotonic() - started)
+    if remaining > 0:
+        _sleep(remaining)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the login form and log the user in."""
@@ -78,13 +109,10 @@ def login():
     if form.validate_on_submit():
         # One failure count for the name however it was typed (ｙａｍａｄａ is yamada).
         username, address = normalize_username(form.username.data), request.remote_addr or "-"
-        attempt = start_login_attempt(username, address)
-        db.session.commit()  # counted by parallel attempts before they try a password
-        if login_throttled(username, address):
-            withdraw_login_attempt(attempt)
-            db.session.commit()
-            current_app.logger.warning("login throttled user=%r address=%s", username, address)
+        attempt = start_password_attempt(username, address)
+        if attempt is None:
             return render_error(429, LOGIN_THROTTLED)
+        started = time.monotonic()
         user = authenticate(form.username.data, form.password.data)
         finish_login_attempt(attempt, succeeded=user is not None)
         if user is not None:
@@ -94,6 +122,7 @@ def login():
             return redirect(next_url or home_url(user), code=303)
         db.session.commit()  # keeps the failed attempt for throttling
         current_app.logger.warning("login failed user=%r address=%s", username[:64], address)
+        answer_failure_no_sooner(started)
         form.form_errors.append(LOGIN_FAILED)
         status = 401
     elif form.is_submitted():

@@ -1,5 +1,6 @@
 """Shops, companies, menus and users from the original database."""
 
+import re
 from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
@@ -14,13 +15,15 @@ from obento.services import DomainError
 from obento.services.menus import MAX_PRICE
 from obento.services.passwords import hash_password
 from obento.services.text import check_single_line
-from obento.services.users import clean_username
+from obento.services.users import clean_username, normalized_username_column
 
 if TYPE_CHECKING:
     from obento.legacy_import.run import ImportRun
 
 ROLES = {1: Role.STAFF, 2: Role.MANAGER, 10: Role.SHOP, 99: Role.ADMIN}
 BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+# $2b$<cost>$<22 characters of salt and 31 of hash>: anything else could never log in.
+BCRYPT_HASH = re.compile(r"\$2[aby]\$[0-9]{2}\$[./A-Za-z0-9]{53}")
 # A dry run rolls back, so it need not spend argon2's time on every plain-text password.
 DRY_RUN_HASH = "$argon2id$dry-run"  # noqa: S105 (never stored: the dry run rolls back)
 
@@ -201,7 +204,8 @@ def import_menus(run: "ImportRun") -> None:
 
 def import_users(run: "ImportRun") -> None:
     """Create the users with their roles; plain passwords are hashed, bcrypt hashes kept."""
-    taken = set(db.session.scalars(sa.select(User.username)))
+    # As the forms see them: an old full-width name takes its half-width twin.
+    taken = set(db.session.scalars(sa.select(normalized_username_column())))
     seen: dict[str, int] = {}
 
     def convert(legacy_id: int, row: dict) -> dict:
@@ -259,8 +263,8 @@ def _password_hash(run: "ImportRun", password) -> str:
         raise BadRow("password is empty")
     refuse_nul(password, "password")  # nobody could type it at the login form either
     if password.startswith(BCRYPT_PREFIXES):
-        if len(password) > 255:
-            raise BadRow("password hash is longer than 255 characters")
+        if not BCRYPT_HASH.fullmatch(password):
+            raise BadRow("password looks like a bcrypt hash but is not a valid one")
         return password  # verifies at login and is replaced by argon2id then
     return DRY_RUN_HASH if run.dry_run else hash_password(password)
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from obento.extensions import db
-from obento.models import Role, UserSession
+from obento.models import LoginAttempt, Role, UserSession
 from obento.services.passwords import verify_password
 from tests.conftest import PASSWORD, csrf_token
 
@@ -153,3 +153,31 @@ def test_shop_users_have_no_default_menu(client, login, make_user, submit):
 
 def test_account_needs_a_login(client):
     assert client.get("/account").status_code == 302
+
+
+def test_wrong_current_passwords_are_throttled_like_logins(
+    app, client, login, make_user, submit, monkeypatch
+):
+    """A stolen cookie is no way around the login's limit on password guesses."""
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES", 3)
+    user = make_user()
+    login(user.username)
+    guess = {"new_password": "a-new-password", "new_password_confirm": "a-new-password"}
+    for number in range(3):
+        wrong = submit("/account/password", {**guess, "current_password": f"guess-{number}"})
+        assert wrong.status_code == 422
+        assert "現在のパスワードが正しくありません。" in wrong.text
+    throttled = change_password(submit)  # even the right password now
+    assert throttled.status_code == 429
+    assert "一時的にログインを制限しています" in throttled.text
+    failures = sa.select(sa.func.count(LoginAttempt.id)).where(~LoginAttempt.succeeded)
+    assert db.session.scalar(failures) == 3
+    db.session.refresh(user)
+    assert verify_password(user.password_hash, PASSWORD)
+
+
+def test_a_weak_new_password_is_no_failed_attempt(client, login, make_user, submit):
+    login(make_user().username)
+    assert change_password(submit, new="short").status_code == 422
+    failures = sa.select(sa.func.count(LoginAttempt.id)).where(~LoginAttempt.succeeded)
+    assert db.session.scalar(failures) == 0

@@ -169,3 +169,13 @@ def test_audit_details_are_in_words_without_the_form_token(
     assert "キャンセル料: 300円" in text
     assert "secret-form-token" not in text and "form_token" not in text
     assert "unit_price" not in text
+
+
+def test_the_pager_keeps_only_the_filters(client, login, make_user, make_company, make_order):
+    """url_for's own arguments in the query string (_method, _external, _anchor) are dropped,
+    not passed on (a BuildError 500, or links elsewhere)."""
+    login(make_user(role=Role.ADMIN).username)
+    _events(make_user, make_company, make_order, 51)
+    page = client.get("/admin/audit?_method=POST&_anchor=x&_external=1&action=placed")
+    assert page.status_code == 200
+    assert 'href="/admin/audit?page=2&amp;action=placed"' in page.text

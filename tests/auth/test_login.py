@@ -1,5 +1,6 @@
 """Logging in and out through the real forms."""
 
+import bcrypt
 import pytest
 import sqlalchemy as sa
 
@@ -180,8 +181,6 @@ def test_session_cookie_flags(client, login, make_user):
 
 
 def test_old_bcrypt_hash_verifies_and_is_upgraded(client, login, make_user):
-    import bcrypt
-
     legacy = bcrypt.hashpw(b"old-password-1", bcrypt.gensalt(rounds=4)).decode()
     user = make_user(password_hash=legacy)
     assert login(user.username, "old-password-1").status_code == 303
@@ -218,3 +217,19 @@ def test_a_half_width_twin_of_an_old_full_width_username_is_refused(
     assert (
         db.session.scalar(sa.select(sa.func.count(User.id)).where(User.username == "suzuki")) == 0
     )
+
+
+def test_a_failed_login_answers_no_sooner_than_the_floor(
+    app, client, login, make_user, monkeypatch
+):
+    """Whatever the hash (an old bcrypt one is quicker to refuse), a failure takes as long."""
+    waits = []
+    monkeypatch.setattr("obento.auth.views._sleep", waits.append)
+    monkeypatch.setitem(app.config, "FAILED_LOGIN_MIN_MS", 400)
+    legacy = bcrypt.hashpw(b"old-password-1", bcrypt.gensalt(rounds=4)).decode()
+    for user in (make_user(password_hash=legacy), make_user()):
+        assert login(user.username, "wrong-password").status_code == 401
+    assert login("nobody-at-all", "wrong-password").status_code == 401
+    assert len(waits) == 3 and all(0 < wait <= 0.4 for wait in waits)
+    assert login(make_user().username).status_code == 303  # a success does not wait
+    assert len(waits) == 3

@@ -86,8 +86,9 @@ FIELDS = {
     "admin.users_import": IMPORT_FIELDS,
 }
 
-# Rows a refused form writes on purpose: a failed login is kept for throttling.
-WRITES_WHEN_REFUSED = {"auth.login": {"login_attempts"}}
+# Rows a refused form writes on purpose: a failed login (or a wrong current password) is kept
+# for throttling.
+WRITES_WHEN_REFUSED = {"auth.login": {"login_attempts"}, "account.password": {"login_attempts"}}
 
 SPECIAL = [
     "",
