@@ -71,6 +71,9 @@ def clear_next_order(browser, base_url: str, username: str) -> None:
     page.goto(base_url + "/quick")
     cancel = page.get_by_role("button", name="この注文をキャンセルする")
     if cancel.count() and page.locator(".warning").count() == 0:  # only when it is free
+        page.once(
+            "dialog", lambda dialog: dialog.accept()
+        )  # "...をキャンセルします。よろしいですか？"
         cancel.click()
         page.wait_for_load_state()
     page.context.close()

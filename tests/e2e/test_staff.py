@@ -43,8 +43,13 @@ def test_order_change_cancel_and_history(page, live_server, browser_login, open_
     expect(page.locator(".month-total")).to_contain_text("1,800円")
 
     page.get_by_role("link", name=format_date(day)).click()
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="この注文をキャンセルする").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("キャンセル済みのご注文")
+    assert questions == [
+        f"{format_date(day)}の唐揚げ弁当 3個のご注文をキャンセルします。よろしいですか？"
+    ]
     [cancelled] = orders_of(world.staff)
     assert (cancelled.status, cancelled.cancel_fee) == (OrderStatus.CANCELLED, 0)
 
