@@ -30,7 +30,17 @@ def test_order_page_lists_days_menus_prices_allergens_and_deadlines(client, logi
     assert f'value="{world.karaage.id}" checked' not in text
 
 
-def test_without_a_favourite_the_first_menu_is_preselected(client, login, world):
+def test_without_a_favourite_no_menu_is_preselected(client, login, world):
+    """One tap on 「…分を注文する」 must not order a lunch the user never picked."""
+    login(world.staff.username)
+    text = client.get("/orders/").text
+    assert f'id="menu-2026-11-25-{world.karaage.id}" value="{world.karaage.id}">' in text
+    assert 'name="menu_id"' in text and "checked" not in text
+
+
+def test_the_only_menu_of_a_day_is_preselected(client, login, world):
+    world.sake.active = False
+    db.session.commit()
     login(world.staff.username)
     text = client.get("/orders/").text
     assert f'id="menu-2026-11-25-{world.karaage.id}" value="{world.karaage.id}" checked' in text
