@@ -18,6 +18,7 @@ from obento.models.user import ROLE_LABELS
 from obento.services import DomainError
 from obento.services.password_policy import check_password_policy
 from obento.services.users import (
+    check_employee_code_free,
     check_user_texts,
     clean_username,
     create_user,
@@ -160,7 +161,7 @@ def preview_import(text: str, *, company: Company | None = None) -> ImportPrevie
         companies={cells[line.number]["company"] for line in lines},
         shops={cells[line.number]["shop"] for line in lines},
     )
-    seen: dict[str, int] = {}
+    seen: dict[object, int] = {}  # usernames, and ("employee_code", company id, code)
     for line in lines:
         _check_line(line, cells[line.number], lookups, seen, company)
     return ImportPreview(lines)
@@ -232,11 +233,29 @@ def _check_line(
         errors.append("会社代表が登録できるのは注文者だけです。")
         return
     _check_belonging(line, cells, lookups, scope)
+    if line.company is not None and line.role in (Role.STAFF, Role.MANAGER):
+        _check_employee_code(line, seen)
     if line.password:
         try:
             check_password_policy(line.password, line.username)
         except DomainError as error:
             errors.append(error.message)  # it names the password
+
+
+def _check_employee_code(line: ImportLine, seen: dict) -> None:
+    """The code must be free in the company, and appear once in the file for it."""
+    if not line.employee_code:
+        return
+    try:
+        check_employee_code_free(line.employee_code, line.company.id)
+    except DomainError as error:
+        line.errors.append(error.message)
+        return
+    key = ("employee_code", line.company.id, line.employee_code)
+    if key in seen:
+        line.errors.append(f"社員番号「{line.employee_code}」が{seen[key]}行目と重複しています。")
+    else:
+        seen[key] = line.number
 
 
 def _check_belonging(line: ImportLine, cells: dict, lookups: _Lookups, scope: Company | None):

@@ -88,6 +88,26 @@ def check_user_texts(name: str, employee_code: str) -> None:
         )
 
 
+def check_employee_code_free(
+    employee_code: str, company_id: int | None, except_id: int | None = None
+) -> None:
+    """Raise if another person of the company has this employee code (payroll matches by it)."""
+    employee_code = employee_code.strip()
+    if not employee_code or company_id is None:
+        return
+    query = sa.select(User).where(
+        User.company_id == company_id, User.employee_code == employee_code
+    )
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    other = db.session.scalars(query.limit(1)).first()
+    if other is not None:
+        raise DomainError(
+            f"この社員番号はすでに使われています（{other.name}・{other.username}）。",
+            field="employee_code",
+        )
+
+
 def create_user(
     *,
     username: str,
@@ -102,19 +122,25 @@ def create_user(
     username = check_username(username)
     check_role_scope(role, company, shop)
     check_user_texts(name, employee_code)
+    check_employee_code_free(employee_code, _company_id(role, company))
     check_password_policy(password, username)
     user = User(
         username=username,
         password_hash=hash_password(password),
         name=name.strip() or username,
         role=role,
-        company_id=company.id if company and role in (Role.STAFF, Role.MANAGER) else None,
+        company_id=_company_id(role, company),
         shop_id=shop.id if shop and role == Role.SHOP else None,
         employee_code=employee_code.strip(),
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _company_id(role: str, company: Company | None) -> int | None:
+    """The company a user of `role` belongs to: staff and managers only."""
+    return company.id if company and role in (Role.STAFF, Role.MANAGER) else None
 
 
 def update_user(
@@ -134,7 +160,8 @@ def update_user(
     username = check_username(username, except_id=user.id)
     check_role_scope(role, company, shop)
     check_user_texts(name, employee_code)
-    new_company_id = company.id if company and role in (Role.STAFF, Role.MANAGER) else None
+    new_company_id = _company_id(role, company)
+    check_employee_code_free(employee_code, new_company_id, except_id=user.id)
     if new_company_id != user.company_id:
         user.default_menu_id = None  # the favourite belonged to the old company's shops
     user.username = username

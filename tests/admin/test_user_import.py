@@ -230,3 +230,21 @@ def test_preview_reads_usernames_as_the_forms_store_them(client, login, make_use
     assert response.status_code == 422
     assert "ユーザー名「yamada」はすでに使われています。" in response.text
     assert "ユーザー名に目に見えない文字" in response.text
+
+
+def test_preview_refuses_an_employee_code_taken_or_repeated(
+    client, login, make_user, submit, world
+):
+    company, _ = world
+    login(make_user(role=Role.ADMIN).username)
+    make_user(company=company, username="taken-code", name="既存 社員", employee_code="0001")
+    data = (
+        "username,name,role,company,employee code\r\n"
+        "one,一,staff,株式会社みらい,0001\r\n"
+        "two,二,staff,株式会社みらい,0002\r\n"
+        "three,三,staff,株式会社みらい,0002\r\n"
+    )
+    response = _upload(submit, "/admin/users/import", data.encode())
+    assert response.status_code == 422
+    assert "この社員番号はすでに使われています（既存 社員・taken-code）。" in response.text
+    assert "社員番号「0002」が3行目と重複しています。" in response.text

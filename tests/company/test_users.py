@@ -84,3 +84,28 @@ def test_bad_password_reset_shows_the_staff_page_again(
     assert response.status_code == 422
     assert "8文字以上で入力してください。" in response.text
     assert 'value="keeps-name"' in response.text
+
+
+def test_an_employee_code_is_used_once_per_company(client, login, make_user, make_company, submit):
+    """Payroll matches the billing CSV by employee code: two people with one code is a mix-up."""
+    company, _ = _manager(login, make_user, make_company)
+    make_user(company=company, username="yamamoto", name="山本 翔", employee_code="00005")
+    make_user(username="elsewhere", employee_code="00006")  # another company's may be the same
+    taken = submit(
+        "/company/users/new", {"username": "sakura6", "name": "山本 二郎", "employee_code": "00005"}
+    )
+    assert taken.status_code == 422
+    assert "この社員番号はすでに使われています（山本 翔・yamamoto）。" in taken.text
+    assert db.session.scalar(sa.select(User).where(User.username == "sakura6")) is None
+    other = submit(
+        "/company/users/new", {"username": "sakura7", "name": "別 会社", "employee_code": "00006"}
+    )
+    assert other.status_code == 200
+    seven = db.session.scalar(sa.select(User).where(User.username == "sakura7"))
+    renamed = submit(
+        f"/company/users/{seven.id}",
+        {"username": "sakura7", "name": "別 会社", "employee_code": "00005"},
+    )
+    assert renamed.status_code == 422
+    db.session.refresh(seven)
+    assert seven.employee_code == "00006"
