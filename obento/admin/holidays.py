@@ -15,6 +15,7 @@ from obento.forms.shops import HolidayForm
 from obento.models import Role
 from obento.services import DomainError
 from obento.services.holidays import add_holiday, holiday_lines, remove_holiday
+from obento.services.shops import live_orders_by_company, orders_left_message
 
 
 def holidays_page(form: HolidayForm | None = None, status: int = 200):
@@ -53,6 +54,9 @@ def holidays_add():
         "holiday added day=%s name=%s by=%s", holiday.day, holiday.name, current_user.username
     )
     flash(f"{format_date(holiday.day)}を休日（{holiday.name}）にしました。", "success")
+    warning = orders_left_message(live_orders_by_company(holiday.day))
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for("admin.holidays"), code=303)
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from obento.calendar import holiday_name, local_today
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.models import MONDAY_TO_FRIDAY, Shop, ShopClosedDay
+from obento.models import MONDAY_TO_FRIDAY, Company, Order, OrderStatus, Shop, ShopClosedDay
 from obento.services import DomainError
 from obento.services.holidays import added_holidays
 from obento.services.text import check_single_line, check_unique_name
@@ -208,3 +208,30 @@ def month_calendar(shop: Shop, year: int, month: int) -> list[list[CalendarDay |
             )
         weeks.append(row)
     return weeks
+
+
+def live_orders_by_company(day: date, *, shop: Shop | None = None) -> list[tuple[str, int]]:
+    """Return (company name, live orders) delivered on `day`, by one shop or by every shop
+    that closes on holidays: what stays ordered when that day is closed after the fact."""
+    query = (
+        sa.select(Company.name, sa.func.count(Order.id))
+        .join(Company, Company.id == Order.company_id)
+        .join(Shop, Shop.id == Order.shop_id)
+        .where(Order.delivery_date == day, Order.status == OrderStatus.ORDERED)
+        .group_by(Company.name)
+        .order_by(Company.name)
+    )
+    query = query.where(Shop.id == shop.id) if shop else query.where(~Shop.opens_on_holidays)
+    return [(name, count) for name, count in db.session.execute(query)]
+
+
+def orders_left_message(orders: list[tuple[str, int]]) -> str | None:
+    """The warning shown after closing a day that already has orders, or None."""
+    if not orders:
+        return None
+    total = sum(count for _, count in orders)
+    companies = "、".join(f"{name} {count}件" for name, count in orders)
+    return (
+        f"この日にはすでにご注文が{total}件あります（{companies}）。"
+        "ご注文はそのまま残っていますので、各社の会社代表へご連絡ください。"
+    )

@@ -29,7 +29,9 @@ from obento.services.menus import (
 )
 from obento.services.shops import (
     add_closed_day,
+    live_orders_by_company,
     month_calendar,
+    orders_left_message,
     remove_closed_day,
     update_shop_rules,
 )
@@ -102,6 +104,9 @@ def add_closed_day_action(shop: Shop, links: Links):
             return calendar_page(shop, links, form, error.status)
         db.session.commit()
         flash(f"{format_date(closed.day)}を休業日にしました。", "success")
+        warning = orders_left_message(live_orders_by_company(closed.day, shop=shop))
+        if warning:
+            flash(warning, "warning")
         return redirect(links.url("calendar", month=f"{closed.day:%Y-%m}"), code=303)
     return calendar_page(shop, links, form, 422)
 
