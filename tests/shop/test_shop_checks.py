@@ -130,6 +130,8 @@ def test_bad_check_requests_get_a_message(client, login, world, orders, ids, che
     response = post_check(client, [orders[0].id] if ids is None else ids, checked)
     assert response.status_code == 422
     assert message in response.text
+    # Shown where the page opens, above the filter and the list, not beside the boxes below.
+    assert response.text.index(message) < response.text.index('class="filter-form')
     assert events() == []
     assert db.session.get(Order, orders[0].id).checked is False
 

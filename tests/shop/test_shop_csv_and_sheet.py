@@ -80,6 +80,8 @@ def test_delivery_sheet_has_one_block_per_company_and_a_grand_total(client, logi
         '<th scope="row" colspan="2">さくら商事 計</th><td class="num">3</td>'
         '<td class="num">1,650円</td>'
     ) in text
+    # Each company's menu lines are marked as subtotals, not rows of a nameless person.
+    assert '<tr class="subtotal"><th scope="row">小計</th><td>唐揚げ弁当</td>' in text
     # みどり工業's only order is cancelled: no block for it, nothing counted.
     assert "みどり工業" not in text and "上田 次郎" not in text
     assert "総合計: <strong>3個・1,650円</strong>（1社）" in text
