@@ -71,7 +71,8 @@ def sheet():
             refuse(404, "指定された店舗が見つかりません。")
     else:
         shop = shops[0] if len(shops) == 1 else None
-    sheet = reports.fax_sheet(company, shop, form.day(today)) if shop else None
+    day = form.day(today)  # also shown in the date field while no shop is chosen
+    sheet = reports.fax_sheet(company, shop, day) if shop else None
     return render_template("company/sheet.html", **context, shop=shop, sheet=sheet)
 
 

@@ -88,7 +88,8 @@ def test_fax_sheet_keeps_the_price_each_order_was_placed_at(
     assert "合計金額: <strong>980円</strong>" in text
 
 
-def test_fax_sheet_shop_choice(client, login, world, manager, make_user):
+def test_fax_sheet_shop_choice(client, login, clock, world, manager, make_user):
+    clock.set_jst("2026-11-25 09:00")
     login(manager.username)
     # さくら商事 has one shop: it is the default.
     assert "まごころ弁当 御中" in client.get("/company/sheet?date=2026-11-26").text
@@ -100,7 +101,10 @@ def test_fax_sheet_shop_choice(client, login, world, manager, make_user):
     # みどり工業 has two shops: the page asks which.
     login(make_user(role=Role.MANAGER, company=world.midori).username)
     page = client.get("/company/sheet")
-    assert page.status_code == 200 and "店舗を選んで「表示」を押してください。" in page.text
+    assert page.status_code == 200
+    assert "店舗とお届け日を選んで「表示」を押してください。" in page.text
+    assert 'name="date" type="date" value="2026-11-25"' in page.text  # today, shown
+    assert "data-print" not in page.text  # nothing to print yet
     assert "キッチン花 御中" in client.get(f"/company/sheet?shop={world.other_shop.id}").text
 
 
