@@ -77,9 +77,7 @@ def on_behalf_employee(user_id: int):
 def on_behalf_order(user_id: int):
     """Place an order for an employee, recorded with the manager as the one who placed it."""
     employee = employee_or_404(user_id)
-    form, order, status = submit_order(
-        employee, current_user, on_success=f"{employee.name}さんの注文を承りました。"
-    )
+    form, order, status = submit_order(employee, current_user, whose=f"{employee.name}さんの")
     if order is not None:
         return redirect(url_for("company.on_behalf_employee", user_id=employee.id), code=303)
     return render_employee(employee, form, status)

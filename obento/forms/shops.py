@@ -40,7 +40,7 @@ class ShopRulesForm(Form):
     open_weekdays = WeekdaysField("営業する曜日")
     opens_on_holidays = BooleanField("祝日も営業する")
     max_days_ahead = NumberField(
-        "何日先まで注文を受け付けるか",
+        "何日先まで注文を受け付けるか（日）",
         validators=[
             InputRequired("日数を入力してください。"),
             NumberRange(1, 90, "1から90までで入力してください。"),

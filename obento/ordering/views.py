@@ -38,7 +38,7 @@ from obento.services.orders import (
 ORDERING_ROLES = (Role.STAFF, Role.MANAGER)
 
 
-def submit_order(user, actor, on_success: str = "注文を承りました。"):
+def submit_order(user, actor, whose: str = ""):
     """Validate the posted order form and place the order.
 
     Returns (form, order, status): the order placed or already there (a resubmission), or
@@ -65,10 +65,11 @@ def submit_order(user, actor, on_success: str = "注文を承りました。"):
         add_domain_error(form, error)
         return form, None, error.status
     order_id = order.id
+    placed = f"{calendar.format_date(order.delivery_date)}・{order.menu.name} {order.quantity}個"
     db.session.commit()
     # The redirect needs only the id: keep it loaded rather than reload the expired order.
     set_committed_value(order, "id", order_id)
-    flash(on_success, "success")
+    flash(f"{whose}ご注文（{placed}）を承りました。", "success")
     return form, order, 303
 
 

@@ -132,6 +132,7 @@ def test_billing_per_employee_counts_fees_but_not_cancelled_lunches(
         '<td class="num">300円</td><td class="num">2,950円</td></tr>'
     ) in text
     assert '<td class="num"><strong>2,950円</strong></td></tr>\n    </tfoot>' in text
+    assert '<th scope="row" colspan="2">合計（3人）</th>' in text  # the employees' table too
 
 
 def test_billing_defaults_to_this_month(client, login, clock, world, manager, orders):

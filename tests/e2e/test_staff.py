@@ -29,7 +29,9 @@ def test_order_change_cancel_and_history(page, live_server, browser_login, open_
     card.get_by_role("button", name=f"{format_date(day)}分を注文する").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("ご注文内容")
-    expect(page.get_by_role("status")).to_have_text("注文を承りました。")
+    expect(page.get_by_role("status")).to_have_text(
+        f"ご注文（{format_date(day)}・唐揚げ弁当 1個）を承りました。"
+    )
     expect(page.locator(".order-summary")).to_contain_text("唐揚げ弁当")
     [order] = orders_of(world.staff)
     assert (order.delivery_date, order.menu_id, order.quantity) == (day, world.karaage.id, 1)

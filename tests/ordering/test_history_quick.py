@@ -199,7 +199,7 @@ def test_quick_shows_the_orders_already_placed_beside_the_next_day(client, login
     assert later.status_code == 200
     assert "2026年11月26日(木) お届け" in later.text and ">注文する</button>" in later.text
     assert (
-        f'ご注文済み: <a href="/orders/{wednesday.id}">2026年11月25日(水)</a> 唐揚げ弁当 ×1'
+        f'ご注文済み: <a href="/orders/{wednesday.id}">2026年11月25日(水)</a> 唐揚げ弁当 1個'
         in later.text
     )
     assert order_count(user_id=world.staff.id) == 1
@@ -215,6 +215,6 @@ def test_quick_lists_every_upcoming_order_but_not_cancelled_ones(
     )
     text = open_quick(client, login, world, clock).text
     assert "2026年11月25日(水) お届け" in text  # the next orderable day is still offered
-    assert "2026年11月26日(木)</a> 焼き鮭弁当 ×2" in text
-    assert "2026年11月27日(金)</a> 唐揚げ弁当 ×1" in text
+    assert "2026年11月26日(木)</a> 焼き鮭弁当 2個" in text
+    assert "2026年11月27日(金)</a> 唐揚げ弁当 1個" in text
     assert "2026年11月30日(月)" not in text

@@ -47,7 +47,7 @@ def test_manager_orders_for_an_employee(app, client, login, world, manager):
     assert f"order_id={order.id} company={world.company.id} user={world.staff.id}" in order_log(app)
     assert f"actor={manager.id}" in order_log(app)
     shown = client.get(response.headers["Location"]).text
-    assert "佐藤 花子さんの注文を承りました。" in shown
+    assert "佐藤 花子さんのご注文（2026年11月26日(木)・焼き鮭弁当 2個）を承りました。" in shown
     assert "代理注文: 鈴木 部長" in shown
     assert order_count(user_id=manager.id) == 0
 
