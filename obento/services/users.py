@@ -161,7 +161,9 @@ def update_user(
     check_role_scope(role, company, shop)
     check_user_texts(name, employee_code)
     new_company_id = _company_id(role, company)
-    check_employee_code_free(employee_code, new_company_id, except_id=user.id)
+    if (employee_code.strip(), new_company_id) != (user.employee_code, user.company_id):
+        # Only a new code (or company) is checked: a duplicate from before can still be edited.
+        check_employee_code_free(employee_code, new_company_id, except_id=user.id)
     if new_company_id != user.company_id:
         user.default_menu_id = None  # the favourite belonged to the old company's shops
     user.username = username

@@ -109,3 +109,18 @@ def test_an_employee_code_is_used_once_per_company(client, login, make_user, mak
     assert renamed.status_code == 422
     db.session.refresh(seven)
     assert seven.employee_code == "00006"
+
+
+def test_a_duplicate_code_from_before_does_not_block_other_edits(
+    client, login, make_user, make_company, submit
+):
+    company, _ = _manager(login, make_user, make_company)
+    make_user(company=company, username="first", employee_code="00009")
+    second = make_user(company=company, username="second", employee_code="00009")  # old data
+    response = submit(
+        f"/company/users/{second.id}",
+        {"username": "second", "name": "改名 だけ", "employee_code": "00009"},
+    )
+    assert response.status_code == 303
+    db.session.refresh(second)
+    assert second.name == "改名 だけ"
