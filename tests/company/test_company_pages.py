@@ -41,13 +41,16 @@ def test_company_orders_by_shop_and_employee(client, login, world, manager, orde
     assert "<h1>会社の注文</h1>" in text
     assert "合計 <strong>4個・2,150円</strong>（注文3件）" in text
     assert "まごころ弁当 <small>4個・2,150円</small>" in text
-    assert '<th scope="row" colspan="3">青木 一郎 小計</th><td class="num">2</td>' in text
-    assert '<th scope="row" colspan="3">加藤 三郎 小計</th><td class="num">1</td>' in text
+    assert '<th scope="row" colspan="2">青木 一郎 小計</th><td class="num">2</td>' in text
+    assert '<th scope="row" colspan="2">加藤 三郎 小計</th><td class="num">1</td>' in text
+    assert '<th scope="col">お届け日</th>' not in text  # one day: no date column
     assert "上田 次郎" not in text  # another company's employee
     assert "<s>唐揚げ弁当</s>" in text  # the cancelled order, struck through
     assert "/company/sheet?date=2026-11-26&amp;shop=" in text
     two_days = client.get("/company/orders?date=2026-11-26&days_ago=1").text
     assert "合計 <strong>5個・2,650円</strong>（注文4件）" in two_days
+    assert '<th scope="col">お届け日</th>' in two_days
+    assert '<th scope="row" colspan="3">青木 一郎 小計</th>' in two_days
 
 
 def test_fax_sheet_numbers(client, login, clock, world, manager, orders):
@@ -119,12 +122,12 @@ def test_billing_per_employee_counts_fees_but_not_cancelled_lunches(
     text = page.text
     assert "<h2>2026年11月</h2>" in text
     assert (
-        '<tr><td>00123</td><td>青木 一郎</td><td class="num">3</td><td class="num">1,500円</td>'
-        '<td class="num">0円</td><td class="num"><strong>1,500円</strong></td></tr>'
+        '<tr><td>00123</td><td>青木 一郎</td><td class="num"><strong>1,500円</strong></td>'
+        '<td class="num">3</td><td class="num">1,500円</td><td class="num">0円</td></tr>'
     ) in text
     assert (
-        '<tr><td>00125</td><td>加藤 三郎</td><td class="num">1</td><td class="num">650円</td>'
-        '<td class="num">300円（1件）</td><td class="num"><strong>950円</strong></td></tr>'
+        '<tr><td>00125</td><td>加藤 三郎</td><td class="num"><strong>950円</strong></td>'
+        '<td class="num">1</td><td class="num">650円</td><td class="num">300円（1件）</td></tr>'
     ) in text
     assert "上田 次郎" not in text
     assert (
