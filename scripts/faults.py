@@ -35,7 +35,8 @@ RECOVERY_SECONDS = 10.0
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _FORM = re.compile(r'<form method="post" action="/orders/" class="order-form">(.*?)</form>', re.S)
 _HIDDEN = re.compile(r'name="(delivery_date|form_token)" value="([^"]*)"')
-_CHECKED_MENU = re.compile(r'name="menu_id" id="[^"]+" value="(\d+)" checked')
+# The first menu of the card, as a person picks one (the page preselects only the favourite).
+_MENU = re.compile(r'name="menu_id" id="[^"]+" value="(\d+)"')
 _ORDER_LOCATION = re.compile(r"^/orders/(\d+)$")
 
 
@@ -253,7 +254,7 @@ class SimulatedUser(threading.Thread):
                 fields.update(
                     csrf_token=token,
                     quantity="1",
-                    menu_id=_CHECKED_MENU.search(form.group(1)).group(1),
+                    menu_id=_MENU.search(form.group(1)).group(1),
                 )
                 status, location, _ = self.call("POST", "/orders/", fields)
                 match = _ORDER_LOCATION.match(location) if status == 303 else None
