@@ -1,7 +1,7 @@
 """What a person may order in the coming days, and the orders they already have."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -9,6 +9,7 @@ from obento import calendar
 from obento.calendar import OrderPermission
 from obento.extensions import db
 from obento.models import Menu, Order, OrderStatus, Shop, User, company_shops
+from obento.services.holidays import added_holidays
 from obento.services.orders import next_orderable_dates
 
 BOARD_DAYS = 7
@@ -95,11 +96,14 @@ def order_board(user: User, now: datetime, days: int = BOARD_DAYS) -> list[DayOf
     """Return the next `days` dates orderable at any shop serving the user, with menus."""
     shops = serving_shops(user)
     menus = active_menus(shops)
+    today = calendar.local_today(now)
+    last = today + timedelta(days=max((shop.max_days_ahead for shop in shops), default=0))
+    holidays = added_holidays(today, last)  # one read for every shop's window
     board: dict[date, DayOffer] = {}
     for shop in shops:
         if not menus[shop.id]:
             continue
-        for day in next_orderable_dates(shop, now, days):
+        for day in next_orderable_dates(shop, now, days, holidays):
             offer = ShopOffer(shop, menus[shop.id], calendar.order_deadline(shop, day))
             board.setdefault(day, DayOffer(day)).offers.append(offer)
     chosen = [board[day] for day in sorted(board)[:days]]

@@ -5,6 +5,7 @@ detail) makes a resubmitted form show the order it already created, and the part
 index on live orders per person and day is the last line of defence when two requests race.
 """
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -285,14 +286,17 @@ def _valid_id(value) -> bool:
     return isinstance(value, int) and 1 <= value <= MAX_ID
 
 
-def next_orderable_dates(shop: Shop, now: datetime, count: int) -> list[date]:
+def next_orderable_dates(
+    shop: Shop, now: datetime, count: int, holidays: Mapping[date, str] | None = None
+) -> list[date]:
     """Return the next `count` dates `shop` takes orders for at `now`, reading its closed
-    days and the added holidays of the days it takes orders for."""
+    days, and the added holidays of the days it takes orders for unless `holidays` (read
+    once for several shops) covers them."""
     today = calendar.local_today(now)
     last = today + timedelta(days=shop.max_days_ahead)
-    return calendar.orderable_dates(
-        shop, now, _closed_days_of(shop, today, last), count, added_holidays(today, last)
-    )
+    if holidays is None:
+        holidays = added_holidays(today, last)
+    return calendar.orderable_dates(shop, now, _closed_days_of(shop, today, last), count, holidays)
 
 
 def _closed_days_of(shop: Shop, first: date, last: date) -> set[date]:

@@ -19,11 +19,6 @@ def _has_category(value: str, categories: frozenset[str]) -> bool:
     return any(unicodedata.category(char) in categories for char in value)
 
 
-def has_control_chars(value: str) -> bool:
-    """Return whether `value` has a line break, control or invisible (format) character."""
-    return _has_category(value, _BREAKING | _INVISIBLE)
-
-
 def check_single_line(value: str, label: str, field: str) -> None:
     """Refuse line breaks, control and invisible characters: names are shown in lists and logs."""
     if _has_category(value, _BREAKING):

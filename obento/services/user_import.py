@@ -22,6 +22,7 @@ from obento.services.users import (
     check_user_texts,
     clean_username,
     create_user,
+    employee_code_holders,
     generate_password,
     normalize_username,
     normalized_username_column,
@@ -160,6 +161,7 @@ def preview_import(text: str, *, company: Company | None = None) -> ImportPrevie
         usernames={normalize_username(line.username) for line in lines},
         companies={cells[line.number]["company"] for line in lines},
         shops={cells[line.number]["shop"] for line in lines},
+        scope=company,
     )
     seen: dict[object, int] = {}  # usernames, and ("employee_code", company id, code)
     for line in lines:
@@ -170,7 +172,7 @@ def preview_import(text: str, *, company: Company | None = None) -> ImportPrevie
 class _Lookups:
     """Everything the lines refer to, fetched with a few queries for the whole file."""
 
-    def __init__(self, usernames, companies, shops):
+    def __init__(self, usernames, companies, shops, scope: Company | None):
         stored = normalized_username_column()
         self.taken = set(db.session.scalars(sa.select(stored).where(stored.in_(usernames))))
         self.companies = {
@@ -181,6 +183,8 @@ class _Lookups:
             s.name: s for s in db.session.scalars(sa.select(Shop).where(Shop.name.in_(shops)))
         }
         self._menus: dict[int, dict[str, list[Menu]]] = {}
+        company_ids = {company.id for company in self.companies.values()}
+        self.code_holders = employee_code_holders(company_ids | ({scope.id} if scope else set()))
 
     def menus(self, company_id: int) -> dict[str, list[Menu]]:
         if company_id not in self._menus:
@@ -234,7 +238,7 @@ def _check_line(
         return
     _check_belonging(line, cells, lookups, scope)
     if line.company is not None and line.role in (Role.STAFF, Role.MANAGER):
-        _check_employee_code(line, seen)
+        _check_employee_code(line, lookups, seen)
     if line.password:
         try:
             check_password_policy(line.password, line.username)
@@ -242,12 +246,12 @@ def _check_line(
             errors.append(error.message)  # it names the password
 
 
-def _check_employee_code(line: ImportLine, seen: dict) -> None:
+def _check_employee_code(line: ImportLine, lookups: _Lookups, seen: dict) -> None:
     """The code must be free in the company, and appear once in the file for it."""
     if not line.employee_code:
         return
     try:
-        check_employee_code_free(line.employee_code, line.company.id)
+        check_employee_code_free(line.employee_code, line.company.id, holders=lookups.code_holders)
     except DomainError as error:
         line.errors.append(error.message)
         return

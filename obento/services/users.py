@@ -89,23 +89,40 @@ def check_user_texts(name: str, employee_code: str) -> None:
 
 
 def check_employee_code_free(
-    employee_code: str, company_id: int | None, except_id: int | None = None
+    employee_code: str,
+    company_id: int | None,
+    except_id: int | None = None,
+    holders: dict[tuple[int, str], User] | None = None,
 ) -> None:
-    """Raise if another person of the company has this employee code (payroll matches by it)."""
+    """Raise if another person of the company has this employee code (payroll matches by it).
+
+    `holders` (from `employee_code_holders`) answers for many codes without a query each.
+    """
     employee_code = employee_code.strip()
     if not employee_code or company_id is None:
         return
-    query = sa.select(User).where(
-        User.company_id == company_id, User.employee_code == employee_code
-    )
-    if except_id is not None:
-        query = query.where(User.id != except_id)
-    other = db.session.scalars(query.limit(1)).first()
+    if holders is not None:
+        other = holders.get((company_id, employee_code))
+    else:
+        query = sa.select(User).where(
+            User.company_id == company_id, User.employee_code == employee_code
+        )
+        if except_id is not None:
+            query = query.where(User.id != except_id)
+        other = db.session.scalars(query.limit(1)).first()
     if other is not None:
         raise DomainError(
             f"この社員番号はすでに使われています（{other.name}・{other.username}）。",
             field="employee_code",
         )
+
+
+def employee_code_holders(company_ids: set[int]) -> dict[tuple[int, str], User]:
+    """Everyone of these companies who has an employee code, by (company id, code)."""
+    users = db.session.scalars(
+        sa.select(User).where(User.company_id.in_(company_ids), User.employee_code != "")
+    )
+    return {(user.company_id, user.employee_code): user for user in users}
 
 
 def create_user(
