@@ -110,6 +110,8 @@ def _detail_lines(detail: dict, menus: dict[int, str]) -> list[str]:
         lines.append(f"数量: {detail['quantity']}")
     if "cancel_fee" in detail:
         lines.append(f"キャンセル料: {_yen(detail['cancel_fee'])}")
+    if "reason" in detail:
+        lines.append(f"理由: {detail['reason']}")
     if "on_behalf_of" in detail:
         lines.append("代理注文")
     if detail.get("demo"):
@@ -123,7 +125,7 @@ def _detail_lines(detail: dict, menus: dict[int, str]) -> list[str]:
 
 _DETAIL_KEYS = (
     "delivery_date", "unit_price", "from_menu", "to_menu", "from_qty", "to_qty", "menu",
-    "quantity", "cancel_fee", "on_behalf_of", "demo", "source", "legacy_id",
+    "quantity", "cancel_fee", "reason", "on_behalf_of", "demo", "source", "legacy_id",
 )  # fmt: skip
 
 

@@ -14,8 +14,8 @@ from obento.forms import add_domain_error
 from obento.forms.shops import HolidayForm
 from obento.models import Role
 from obento.services import DomainError
+from obento.services.closures import orders_cancelled_message
 from obento.services.holidays import add_holiday, holiday_lines, remove_holiday
-from obento.services.shops import live_orders_by_company, orders_left_message
 
 
 def holidays_page(form: HolidayForm | None = None, status: int = 200):
@@ -45,7 +45,9 @@ def holidays_add():
     if not form.validate_on_submit():
         return holidays_page(form, 422)
     try:
-        holiday = add_holiday(form.day.data, form.name.data)
+        holiday, cancelled = add_holiday(
+            form.day.data, form.name.data, current_user, cancel_orders=form.cancel_orders.data
+        )
     except DomainError as error:
         add_domain_error(form, error)
         return holidays_page(form, error.status)
@@ -54,9 +56,8 @@ def holidays_add():
         "holiday added day=%s name=%s by=%s", holiday.day, holiday.name, current_user.username
     )
     flash(f"{format_date(holiday.day)}を休日（{holiday.name}）にしました。", "success")
-    warning = orders_left_message(live_orders_by_company(holiday.day))
-    if warning:
-        flash(warning, "warning")
+    if cancelled:
+        flash(orders_cancelled_message(cancelled), "warning")
     return redirect(url_for("admin.holidays"), code=303)
 
 

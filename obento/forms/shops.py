@@ -10,6 +10,7 @@ from obento.forms.fields import (
     NumberField,
     WeekdaysField,
 )
+from obento.services.closures import CONFIRM_LABEL
 from obento.services.holidays import NAME_MAX as HOLIDAY_NAME_MAX
 from obento.services.shops import REASON_MAX, ShopRules
 
@@ -84,6 +85,7 @@ class ClosedDayForm(Form):
         "理由",
         validators=[Length(max=REASON_MAX, message=f"{REASON_MAX}文字以内で入力してください。")],
     )
+    cancel_orders = BooleanField(CONFIRM_LABEL)
 
 
 class HolidayForm(Form):
@@ -95,3 +97,4 @@ class HolidayForm(Form):
             Length(max=HOLIDAY_NAME_MAX, message=f"{HOLIDAY_NAME_MAX}文字以内で入力してください。"),
         ],
     )
+    cancel_orders = BooleanField(CONFIRM_LABEL)

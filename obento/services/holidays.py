@@ -13,8 +13,13 @@ import sqlalchemy as sa
 from obento.calendar import holiday_name, local_today, national_holidays
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.models import Holiday
+from obento.models import Holiday, User
 from obento.services import DomainError
+from obento.services.closures import (
+    cancel_orders_of_closed_day,
+    check_orders_confirmed,
+    lock_order_writes,
+)
 from obento.services.text import check_single_line
 
 NAME_MAX = 100
@@ -43,8 +48,11 @@ def holiday_lines(first: date, last: date) -> list[HolidayLine]:
     return sorted(lines, key=lambda line: line.day)
 
 
-def add_holiday(day: date, name: str) -> Holiday:
-    """Declare `day` a holiday for every shop that closes on holidays."""
+def add_holiday(
+    day: date, name: str, actor: User, *, cancel_orders: bool = False
+) -> tuple[Holiday, list[tuple[str, int]]]:
+    """Declare `day` a holiday for every shop that closes on holidays; return it and the
+    orders cancelled, by company (confirmed by `cancel_orders`, see services.closures)."""
     name = name.strip()
     if not name:
         raise DomainError("祝日・休日の名前を入力してください。", field="name")
@@ -58,10 +66,12 @@ def add_holiday(day: date, name: str) -> Holiday:
         raise DomainError(f"この日はすでに国民の祝日（{national}）です。", field="day")
     if db.session.scalar(sa.select(Holiday.id).where(Holiday.day == day)) is not None:
         raise DomainError("この日はすでに登録されています。", field="day")
+    lock_order_writes()
+    check_orders_confirmed(day, cancel_orders)
     holiday = Holiday(day=day, name=name)
     db.session.add(holiday)
     db.session.flush()
-    return holiday
+    return holiday, cancel_orders_of_closed_day(day, actor, f"休日（{name}）")
 
 
 def remove_holiday(holiday_id: int) -> Holiday:

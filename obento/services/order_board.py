@@ -8,7 +8,16 @@ import sqlalchemy as sa
 from obento import calendar
 from obento.calendar import OrderPermission
 from obento.extensions import db
-from obento.models import Menu, Order, OrderStatus, Shop, User, company_shops
+from obento.models import (
+    Menu,
+    Order,
+    OrderAction,
+    OrderEvent,
+    OrderStatus,
+    Shop,
+    User,
+    company_shops,
+)
 from obento.services.holidays import added_holidays
 from obento.services.orders import next_orderable_dates
 
@@ -41,6 +50,7 @@ class OrderState:
     permission: OrderPermission
     order_deadline: datetime
     cancel_deadline: datetime
+    cancel_reason: str | None = None  # why it was cancelled when its day was closed
 
     @property
     def can_change(self) -> bool:
@@ -66,6 +76,17 @@ def order_state(order: Order, now: datetime) -> OrderState:
         else OrderPermission.NONE,
         order_deadline=calendar.order_deadline(shop, order.delivery_date),
         cancel_deadline=calendar.cancel_deadline(shop, order.delivery_date),
+        cancel_reason=_cancel_reason(order) if order.is_cancelled else None,
+    )
+
+
+def _cancel_reason(order: Order) -> str | None:
+    """The reason kept with the order's cancellation (services.closures), if any."""
+    return db.session.scalar(
+        sa.select(OrderEvent.detail["reason"].astext)
+        .where(OrderEvent.order_id == order.id, OrderEvent.action == OrderAction.CANCELLED)
+        .order_by(OrderEvent.id.desc())
+        .limit(1)
     )
 
 

@@ -7,7 +7,7 @@ index on live orders per person and day is the last line of defence when two req
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -109,13 +109,29 @@ def place_order(
         },
     )
     if order is None:
-        existing = live_order(user, delivery_date)
-        if existing is None:  # pragma: no cover (it was cancelled in between)
-            raise DomainError("ただいま混み合っています。もう一度お試しください。", status=409)
-        raise OrderExists(existing, _exists_message(delivery_date))
+        _refuse_lost_race(user, delivery_date, menu, now)
     log_event(order, actor, OrderAction.PLACED, detail)
     set_committed_value(order, "menu", menu)  # read above: the caller names it without a query
     return order
+
+
+def _refuse_lost_race(user: User, delivery_date: date, menu: Menu, now: datetime) -> NoReturn:
+    """Explain why the insert wrote nothing after the checks had passed: a racing request
+    placed the order a moment ago, or the day was closed in between (services.closures)."""
+    existing = live_order(user, delivery_date)
+    if existing is not None:
+        raise OrderExists(existing, _exists_message(delivery_date))
+    shop = menu.shop
+    closed = _closed_days_of(shop, delivery_date, delivery_date)
+    reason = calendar.unorderable_reason(
+        shop, delivery_date, now, closed, added_holidays(delivery_date, delivery_date)
+    )
+    # Without a reason it was cancelled again in between: let the person simply try again.
+    raise DomainError(
+        reason or "ただいま混み合っています。もう一度お試しください。",
+        field="delivery_date" if reason else None,
+        status=409,
+    )
 
 
 def _place_order_statement() -> sa.Select:
@@ -127,25 +143,39 @@ def _place_order_statement() -> sa.Select:
     the outer SELECT does not read it. The event row is the one record_event would add; its
     log line is written by place_order with audit.log_event. The insert does nothing when a
     racing request (a double click) placed a live order a moment ago (the partial unique
-    index); then no event is written and no order is returned.
+    index), and when the day was closed at the shop or made a holiday after the checks had
+    read it (services.closures); then no event is written and no order is returned.
     """
+
+    def param(name: str, column: sa.Column) -> sa.BindParameter:
+        return sa.bindparam(name, type_=column.type)
+
+    day, shop_id = param("delivery_date", Order.delivery_date), param("shop_id", Order.shop_id)
+    values = {
+        "user_id": param("user_id", Order.user_id),
+        "company_id": param("company_id", Order.company_id),
+        "shop_id": shop_id,
+        "menu_id": param("menu_id", Order.menu_id),
+        "delivery_date": day,
+        "quantity": param("quantity", Order.quantity),
+        "unit_price": param("unit_price", Order.unit_price),
+        "status": sa.literal(OrderStatus.ORDERED, Order.status.type),
+        "cancel_fee": sa.literal(0),
+        "checked": sa.false(),
+        "placed_by_id": param("placed_by_id", Order.placed_by_id),
+        "created_at": param("now", Order.created_at),
+        "updated_at": param("now", Order.updated_at),
+    }
+    closed = sa.exists().where(ShopClosedDay.shop_id == shop_id, ShopClosedDay.day == day)
+    holiday = (
+        sa.select(Holiday.id)
+        .join(Shop, Shop.id == shop_id)
+        .where(Holiday.day == day, ~Shop.opens_on_holidays)
+        .exists()
+    )
     new_order = (
         pg_insert(Order)
-        .values(
-            user_id=sa.bindparam("user_id"),
-            company_id=sa.bindparam("company_id"),
-            shop_id=sa.bindparam("shop_id"),
-            menu_id=sa.bindparam("menu_id"),
-            delivery_date=sa.bindparam("delivery_date"),
-            quantity=sa.bindparam("quantity"),
-            unit_price=sa.bindparam("unit_price"),
-            status=OrderStatus.ORDERED,
-            cancel_fee=0,
-            checked=False,
-            placed_by_id=sa.bindparam("placed_by_id"),
-            created_at=sa.bindparam("now"),
-            updated_at=sa.bindparam("now"),
-        )
+        .from_select(list(values), sa.select(*values.values()).where(~closed, ~holiday))
         .on_conflict_do_nothing(
             index_elements=[Order.user_id, Order.delivery_date],
             index_where=sa.text("status = 'ordered'"),

@@ -9,8 +9,13 @@ import sqlalchemy as sa
 from obento.calendar import holiday_name, local_today
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.models import MONDAY_TO_FRIDAY, Company, Order, OrderStatus, Shop, ShopClosedDay
+from obento.models import MONDAY_TO_FRIDAY, Shop, ShopClosedDay, User
 from obento.services import DomainError
+from obento.services.closures import (
+    cancel_orders_of_closed_day,
+    check_orders_confirmed,
+    lock_order_writes,
+)
 from obento.services.holidays import added_holidays
 from obento.services.text import check_single_line, check_unique_name
 
@@ -118,8 +123,14 @@ def set_shop_active(shop: Shop, active: bool) -> None:
     db.session.flush()
 
 
-def add_closed_day(shop: Shop, day: date, reason: str) -> ShopClosedDay:
-    """Mark a day closed at the shop."""
+def add_closed_day(
+    shop: Shop, day: date, reason: str, actor: User, *, cancel_orders: bool = False
+) -> tuple[ShopClosedDay, list[tuple[str, int]]]:
+    """Mark a day closed at the shop; return it and the orders cancelled, by company.
+
+    A day that has orders is closed only when `cancel_orders` confirms that they are to be
+    cancelled without a fee (services.closures).
+    """
     reason = reason.strip()
     if len(reason) > REASON_MAX:
         raise DomainError(f"理由は{REASON_MAX}文字以内にしてください。", field="reason")
@@ -133,10 +144,13 @@ def add_closed_day(shop: Shop, day: date, reason: str) -> ShopClosedDay:
     )
     if db.session.scalar(taken) is not None:
         raise DomainError("この日はすでに休業日に登録されています。", field="day")
+    lock_order_writes()
+    check_orders_confirmed(day, cancel_orders, shop=shop)
     closed = ShopClosedDay(shop_id=shop.id, day=day, reason=reason)
     db.session.add(closed)
     db.session.flush()
-    return closed
+    why = f"{shop.name}の休業日（{reason}）" if reason else f"{shop.name}の休業日"
+    return closed, cancel_orders_of_closed_day(day, actor, why, shop=shop)
 
 
 def remove_closed_day(shop: Shop, closed_day_id: int) -> date:
@@ -208,30 +222,3 @@ def month_calendar(shop: Shop, year: int, month: int) -> list[list[CalendarDay |
             )
         weeks.append(row)
     return weeks
-
-
-def live_orders_by_company(day: date, *, shop: Shop | None = None) -> list[tuple[str, int]]:
-    """Return (company name, live orders) delivered on `day`, by one shop or by every shop
-    that closes on holidays: what stays ordered when that day is closed after the fact."""
-    query = (
-        sa.select(Company.name, sa.func.count(Order.id))
-        .join(Company, Company.id == Order.company_id)
-        .join(Shop, Shop.id == Order.shop_id)
-        .where(Order.delivery_date == day, Order.status == OrderStatus.ORDERED)
-        .group_by(Company.name)
-        .order_by(Company.name)
-    )
-    query = query.where(Shop.id == shop.id) if shop else query.where(~Shop.opens_on_holidays)
-    return [(name, count) for name, count in db.session.execute(query)]
-
-
-def orders_left_message(orders: list[tuple[str, int]]) -> str | None:
-    """The warning shown after closing a day that already has orders, or None."""
-    if not orders:
-        return None
-    total = sum(count for _, count in orders)
-    companies = "、".join(f"{name} {count}件" for name, count in orders)
-    return (
-        f"この日にはすでにご注文が{total}件あります（{companies}）。"
-        "ご注文はそのまま残っていますので、各社の会社代表へご連絡ください。"
-    )

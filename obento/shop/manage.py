@@ -20,6 +20,7 @@ from obento.forms.menus import MenuForm
 from obento.forms.shops import ClosedDayForm, ShopRulesForm
 from obento.models import Menu, Role, Shop
 from obento.services import DomainError
+from obento.services.closures import orders_cancelled_message
 from obento.services.menus import (
     create_menu,
     delete_menu,
@@ -29,9 +30,7 @@ from obento.services.menus import (
 )
 from obento.services.shops import (
     add_closed_day,
-    live_orders_by_company,
     month_calendar,
-    orders_left_message,
     remove_closed_day,
     update_shop_rules,
 )
@@ -98,15 +97,20 @@ def add_closed_day_action(shop: Shop, links: Links):
     form = ClosedDayForm()
     if form.validate_on_submit():
         try:
-            closed = add_closed_day(shop, form.day.data, form.reason.data or "")
+            closed, cancelled = add_closed_day(
+                shop,
+                form.day.data,
+                form.reason.data or "",
+                current_user,
+                cancel_orders=form.cancel_orders.data,
+            )
         except DomainError as error:
             add_domain_error(form, error)
             return calendar_page(shop, links, form, error.status)
         db.session.commit()
         flash(f"{format_date(closed.day)}を休業日にしました。", "success")
-        warning = orders_left_message(live_orders_by_company(closed.day, shop=shop))
-        if warning:
-            flash(warning, "warning")
+        if cancelled:
+            flash(orders_cancelled_message(cancelled), "warning")
         return redirect(links.url("calendar", month=f"{closed.day:%Y-%m}"), code=303)
     return calendar_page(shop, links, form, 422)
 

@@ -77,15 +77,3 @@ def test_a_holiday_years_ahead_is_listed_and_can_be_removed(client, admin, submi
     holiday_id = db.session.scalar(sa.select(Holiday.id))
     page = client.get("/admin/holidays").text
     assert "2028年1月4日(火)" in page and f"/admin/holidays/{holiday_id}/delete" in page
-
-
-def test_a_holiday_on_a_day_with_orders_says_they_remain(
-    client, admin, submit, make_shop, make_company, make_menu, make_user, make_order
-):
-    closes, opens = make_shop(), make_shop(opens_on_holidays=True)
-    company = make_company(shops=[closes, opens], name="みどり工業")
-    make_order(make_user(company=company), make_menu(closes), date(2026, 12, 29))
-    make_order(make_user(company=company), make_menu(opens), date(2026, 12, 29))
-    response = submit("/admin/holidays", {"day": "2026-12-29", "name": "年末休業"})
-    page = client.get(response.headers["Location"]).text
-    assert "この日にはすでにご注文が1件あります（みどり工業 1件）。" in page  # not the open shop's

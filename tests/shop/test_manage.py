@@ -303,21 +303,3 @@ def test_a_past_closed_day_stays(client, login, make_user, make_shop, submit, cl
     assert response.status_code == 303
     assert "過ぎた日の休業日は解除できません。" in client.get(response.headers["Location"]).text
     assert db.session.get(ShopClosedDay, closed_id) is not None
-
-
-def test_closing_a_day_with_orders_says_they_remain(
-    client, login, make_user, make_shop, make_company, make_menu, make_order, submit, clock
-):
-    clock.set_jst("2026-11-24 09:00")
-    shop = _shop_user(login, make_user, make_shop)
-    company = make_company(shops=[shop], name="さくら商事")
-    menu = make_menu(shop)
-    for _ in range(2):
-        make_order(make_user(company=company), menu, date(2026, 12, 3))
-    response = submit("/shop/calendar", {"day": "2026-12-03", "reason": "臨時休業"})
-    page = client.get(response.headers["Location"]).text
-    assert "2026年12月3日(木)を休業日にしました。" in page
-    assert "この日にはすでにご注文が2件あります（さくら商事 2件）。" in page
-    assert "ご注文はそのまま残っていますので、各社の会社代表へご連絡ください。" in page
-    quiet = submit("/shop/calendar", {"day": "2026-12-04"})
-    assert "ご注文が" not in client.get(quiet.headers["Location"]).text

@@ -1,0 +1,102 @@
+"""Closing a day that already has orders: a shop's closed day or the administrator's holiday.
+
+Lunches that will not be delivered must not stay ordered (billing would charge them), so the
+day is closed and its live orders are cancelled without a fee in one transaction, each with
+its `cancelled` event and order-log line. The person closing the day confirms it first:
+without that confirmation a day with orders is not closed at all.
+
+Orders placed while the day is being closed: `lock_order_writes` makes the closing wait for
+every transaction that is writing orders and holds new writes back until it commits; the
+placement's INSERT itself refuses a closed day (see services.orders), and a statement that
+waited for the lock sees the committed closed day. So no order is left live on a closed day.
+"""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from obento.clock import utcnow
+from obento.extensions import db
+from obento.models import Company, Order, OrderAction, OrderStatus, Shop, User
+from obento.services import DomainError
+from obento.services.audit import record_event
+
+CONFIRM_FIELD = "cancel_orders"
+CONFIRM_LABEL = "この日のご注文をキャンセル料なしでキャンセルする"
+
+
+def lock_order_writes() -> None:
+    """Wait for running order writes and hold new ones back until this transaction ends.
+
+    EXCLUSIVE mode still lets every page read orders; it conflicts with itself, so two
+    closings run one after the other.
+    """
+    db.session.execute(sa.text("LOCK TABLE orders IN EXCLUSIVE MODE"))
+
+
+def _live_orders(day: date, shop: Shop | None) -> sa.Select:
+    """Live orders delivered on `day` by `shop`, or by every shop that closes on holidays."""
+    query = sa.select(Order).where(Order.delivery_date == day, Order.status == OrderStatus.ORDERED)
+    if shop is not None:
+        return query.where(Order.shop_id == shop.id)
+    return query.join(Shop, Shop.id == Order.shop_id).where(~Shop.opens_on_holidays)
+
+
+def live_orders_by_company(day: date, *, shop: Shop | None = None) -> list[tuple[str, int]]:
+    """Return (company name, live orders) on `day` (see _live_orders), by company name."""
+    live = _live_orders(day, shop).subquery()
+    query = (
+        sa.select(Company.name, sa.func.count())
+        .join(live, live.c.company_id == Company.id)
+        .group_by(Company.name)
+        .order_by(Company.name)
+    )
+    return [(name, count) for name, count in db.session.execute(query)]
+
+
+def check_orders_confirmed(day: date, confirmed: bool, *, shop: Shop | None = None) -> None:
+    """Refuse to close a day that has live orders unless their cancelling was confirmed."""
+    orders = live_orders_by_company(day, shop=shop)
+    if orders and not confirmed:
+        raise DomainError(
+            f"この日にはすでにご注文が{_counts(orders)}。休みにするには、"
+            f"「{CONFIRM_LABEL}」にチェックを入れてください。",
+            field=CONFIRM_FIELD,
+            status=409,
+        )
+
+
+def cancel_orders_of_closed_day(
+    day: date, actor: User, reason: str, *, shop: Shop | None = None, now: datetime | None = None
+) -> list[tuple[str, int]]:
+    """Cancel the day's live orders without a fee; return (company name, cancelled) pairs.
+
+    `reason` is kept in each event and shown with the cancelled order.
+    """
+    now = now or utcnow()
+    cancelled: dict[str, int] = {}
+    for order in db.session.scalars(_live_orders(day, shop).order_by(Order.id)):
+        order.status = OrderStatus.CANCELLED
+        order.cancel_fee = 0
+        order.cancelled_at = now
+        order.updated_at = now
+        db.session.flush()
+        record_event(order, actor, OrderAction.CANCELLED, cancel_fee=0, reason=reason)
+        cancelled[order.company.name] = cancelled.get(order.company.name, 0) + 1
+    return sorted(cancelled.items())
+
+
+def orders_cancelled_message(cancelled: list[tuple[str, int]]) -> str | None:
+    """The notice after closing a day whose orders were cancelled, or None."""
+    if not cancelled:
+        return None
+    return (
+        f"この日のご注文{_counts(cancelled, verb='をキャンセルしました')}。"
+        "キャンセル料はかかりません。各社の会社代表へご連絡ください。"
+    )
+
+
+def _counts(orders: list[tuple[str, int]], verb: str = "あります") -> str:
+    total = sum(count for _, count in orders)
+    companies = "、".join(f"{name} {count}件" for name, count in orders)
+    return f"{total}件{verb}（{companies}）"

@@ -1,0 +1,195 @@
+"""A day closed after orders were placed for it: by the shop (closed day) or the admin (holiday).
+
+The day is closed only when its orders are to be cancelled as well, without a fee; an order
+racing the closing is either cancelled with the others or refused.
+"""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from obento.extensions import db
+from obento.models import Holiday, Order, OrderAction, OrderStatus, Role, ShopClosedDay
+from tests.conftest import csrf_token, post_during
+from tests.ordering.conftest import events_of, order_count, order_data, order_log
+
+DAY = date(2026, 12, 3)  # a Thursday
+CONFIRM = "この日のご注文をキャンセル料なしでキャンセルする"
+
+
+@pytest.fixture
+def orders(world, make_company, make_user, make_order, make_shop, make_menu):
+    """Two orders at さくら商事 and one at あおば建設 on DAY, and orders that must stay."""
+    aoba = make_company(shops=[world.shop], name="あおば建設")
+    on_day = [
+        make_order(world.staff, world.karaage, DAY),
+        make_order(make_user(company=world.company), world.sake, DAY),
+        make_order(make_user(company=aoba), world.karaage, DAY),
+    ]
+    other_shop = make_shop(name="ひまわり食堂", opens_on_holidays=True)
+    world.company.shops.append(other_shop)
+    db.session.commit()
+    staying = [
+        make_order(world.staff, world.karaage, date(2026, 12, 4)),
+        make_order(make_user(company=world.company), make_menu(other_shop), DAY),
+    ]
+    return on_day, staying
+
+
+def _shop_login(world, login, make_user):
+    user = make_user(role=Role.SHOP, shop=world.shop)
+    login(user.username)
+    return user
+
+
+def _statuses(orders: list[Order]) -> list[tuple[str, int]]:
+    for order in orders:
+        db.session.refresh(order)
+    return [(order.status, order.cancel_fee) for order in orders]
+
+
+def test_closing_a_day_with_orders_asks_first_and_writes_nothing(
+    client, world, orders, login, make_user, submit
+):
+    _shop_login(world, login, make_user)
+    response = submit("/shop/calendar", {"day": "2026-12-03", "reason": "臨時休業"})
+    assert response.status_code == 409
+    assert (
+        "この日にはすでにご注文が3件あります（あおば建設 1件、さくら商事 2件）。休みにするには、"
+        f"「{CONFIRM}」にチェックを入れてください。"
+    ) in response.text
+    assert 'id="cancel_orders-error"' in response.text  # beside the checkbox
+    assert db.session.scalar(sa.select(sa.func.count(ShopClosedDay.id))) == 0
+    on_day, staying = orders
+    assert _statuses(on_day + staying) == [(OrderStatus.ORDERED, 0)] * 5
+    assert all(len(events_of(order)) == 0 for order in on_day)
+
+
+def test_a_confirmed_closing_cancels_the_days_orders_without_a_fee(
+    app, client, world, orders, login, make_user, submit, clock
+):
+    clock.set_jst("2026-12-03 11:00")  # after the cancel deadline: the fee would be due
+    shop_user = _shop_login(world, login, make_user)
+    response = submit(
+        "/shop/calendar", {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    assert "2026年12月3日(木)を休業日にしました。" in page
+    assert (
+        "この日のご注文3件をキャンセルしました（あおば建設 1件、さくら商事 2件）。"
+        "キャンセル料はかかりません。各社の会社代表へご連絡ください。"
+    ) in page
+    on_day, staying = orders
+    assert _statuses(on_day) == [(OrderStatus.CANCELLED, 0)] * 3
+    assert _statuses(staying) == [(OrderStatus.ORDERED, 0)] * 2
+    reason = "まごころ弁当の休業日（臨時休業）"
+    for order in on_day:
+        assert order.cancelled_at is not None
+        (event,) = events_of(order)
+        assert event.action == OrderAction.CANCELLED and event.actor_id == shop_user.id
+        assert event.detail == {"cancel_fee": 0, "reason": reason}
+        assert f"order_id={order.id} " in order_log(app)
+
+    login(world.staff.username)
+    mine = client.get(f"/orders/{on_day[0].id}").text
+    assert "キャンセル済みのご注文" in mine
+    assert f"{reason}のため、キャンセル料なしでキャンセルされました。" in mine
+    assert "キャンセル料はかかりません" in mine
+
+
+def test_a_day_without_orders_is_closed_without_asking(client, world, login, make_user, submit):
+    _shop_login(world, login, make_user)
+    response = submit("/shop/calendar", {"day": "2026-12-03"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    assert "2026年12月3日(木)を休業日にしました。" in page and "キャンセルしました" not in page
+    assert CONFIRM in page  # the form is there again, unticked
+
+
+def test_a_holiday_cancels_the_orders_of_shops_that_close_on_holidays(
+    client, world, orders, login, make_user, submit
+):
+    admin = make_user(role=Role.ADMIN)
+    login(admin.username)
+    refused = submit("/admin/holidays", {"day": "2026-12-03", "name": "創立記念日"})
+    assert refused.status_code == 409
+    assert "この日にはすでにご注文が3件あります（あおば建設 1件、さくら商事 2件）。" in refused.text
+    assert db.session.scalar(sa.select(sa.func.count(Holiday.id))) == 0
+
+    form = {"day": "2026-12-03", "name": "創立記念日", "cancel_orders": "y"}
+    response = submit("/admin/holidays", form)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    assert "この日のご注文3件をキャンセルしました（あおば建設 1件、さくら商事 2件）。" in page
+    on_day, staying = orders
+    assert _statuses(on_day) == [(OrderStatus.CANCELLED, 0)] * 3
+    assert _statuses(staying) == [(OrderStatus.ORDERED, 0)] * 2  # ひまわり食堂 opens on holidays
+    assert events_of(on_day[0])[0].detail == {"cancel_fee": 0, "reason": "休日（創立記念日）"}
+    audit = client.get("/admin/audit").text
+    assert "理由: 休日（創立記念日）" in audit and "キャンセル料: 0円" in audit
+
+
+@pytest.mark.real_commits
+@pytest.mark.parametrize(
+    ("closing", "message"),
+    [
+        (
+            lambda shop: sa.insert(ShopClosedDay).values(shop_id=shop.id, day=DAY, reason=""),
+            "2026年12月3日(木)は店舗の休業日です。",
+        ),
+        (
+            lambda shop: sa.insert(Holiday).values(day=DAY, name="創立記念日"),
+            "2026年12月3日(木)は祝日（創立記念日）のためお休みです。",
+        ),
+    ],
+    ids=["closed-day", "holiday"],
+)
+def test_an_order_racing_the_closing_of_its_day_is_refused(
+    app, client, world, login, closing, message
+):
+    """The placement read the day as open; its INSERT waits for the closing's lock and then
+    sees the closed day: no order is left live on it."""
+    login(world.staff.username)
+    form = order_data(
+        client.get("/orders/"), delivery_date="2026-12-03", menu_id=world.sake.id, quantity="1"
+    )
+
+    def close(other):
+        other.execute(sa.text("LOCK TABLE orders IN EXCLUSIVE MODE"))
+        other.execute(closing(world.shop))
+
+    response = post_during(app, client, "/orders/", form, close)
+    assert response.status_code == 409
+    assert message in response.text
+    assert order_count() == 0
+
+
+@pytest.mark.real_commits
+def test_closing_waits_for_an_order_being_placed_and_cancels_it(
+    app, client, world, login, make_user
+):
+    shop_user = make_user(role=Role.SHOP, shop=world.shop)
+    login(shop_user.username)
+    form = {
+        "day": "2026-12-03",
+        "reason": "",
+        "cancel_orders": "y",
+        "csrf_token": csrf_token(client.get("/shop/calendar")),
+    }
+    placing = sa.insert(Order).values(
+        user_id=world.staff.id,
+        company_id=world.company.id,
+        shop_id=world.shop.id,
+        menu_id=world.karaage.id,
+        delivery_date=DAY,
+        quantity=1,
+        unit_price=600,
+        status=OrderStatus.ORDERED,
+        cancel_fee=0,
+        checked=False,
+    )
+    response = post_during(app, client, "/shop/calendar", form, lambda o: o.execute(placing))
+    assert response.status_code == 303
+    assert order_count(status=OrderStatus.CANCELLED) == 1 and order_count() == 1
