@@ -10,7 +10,13 @@ from obento.extensions import db
 from obento.forms import handle_form, posted_switch
 from obento.forms.shops import ShopForm
 from obento.models import Role, Shop
-from obento.services.shops import DEFAULT_RULES, create_shop, set_shop_active, update_shop
+from obento.services.shops import (
+    DEFAULT_RULES,
+    create_shop,
+    orders_on_days_no_longer_open,
+    set_shop_active,
+    update_shop,
+)
 from obento.shop.manage import (
     Links,
     add_closed_day_action,
@@ -63,8 +69,12 @@ def _shop_form(shop: Shop | None):
 
     def save():
         values = {"name": form.name.data, "rules": form.rules(), **form.contact()}
-        saved = create_shop(**values) if shop is None else update_shop(shop, **values)
-        return f"店舗「{saved.name}」を保存しました。", url_for("admin.shops")
+        if shop is None:
+            saved, warning = create_shop(**values), None
+        else:
+            saved = update_shop(shop, **values)
+            warning = orders_on_days_no_longer_open(saved)
+        return f"店舗「{saved.name}」を保存しました。", url_for("admin.shops"), warning
 
     return handle_form(form, save, "admin/shop_form.html", shop=shop)
 

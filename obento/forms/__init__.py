@@ -29,13 +29,14 @@ def posted_switch(name: str = "active") -> bool:
 def handle_form(form, save, template: str, **context):
     """Run a form page: on a valid POST call `save()`, commit, flash and 303; else render.
 
-    `save()` calls the services and returns (flash message, URL to go to); a DomainError it
-    raises is shown next to its field with the error's status. Invalid input answers 422.
+    `save()` calls the services and returns (flash message, URL to go to[, warning or None]);
+    a DomainError it raises is shown next to its field with the error's status. Invalid input
+    answers 422.
     """
     status = 200
     if form.validate_on_submit():
         try:
-            message, next_url = save()
+            message, next_url, *warnings = save()
         except DomainError as error:
             db.session.rollback()
             add_domain_error(form, error)
@@ -43,6 +44,8 @@ def handle_form(form, save, template: str, **context):
         else:
             db.session.commit()
             flash(message, "success")
+            for warning in filter(None, warnings):
+                flash(warning, "warning")
             return redirect(next_url, code=303)
     elif form.is_submitted():
         status = 422

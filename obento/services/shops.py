@@ -6,10 +6,10 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
-from obento.calendar import holiday_name, local_today
+from obento.calendar import closed_reason, format_date, holiday_name, local_today
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.models import MONDAY_TO_FRIDAY, Shop, ShopClosedDay, User
+from obento.models import MONDAY_TO_FRIDAY, Order, OrderStatus, Shop, ShopClosedDay, User
 from obento.services import DomainError
 from obento.services.closures import (
     cancel_orders_of_closed_day,
@@ -115,6 +115,36 @@ def update_shop_rules(shop: Shop, rules: ShopRules) -> Shop:
     _apply_rules(shop, rules)
     db.session.flush()
     return shop
+
+
+def orders_on_days_no_longer_open(shop: Shop) -> str | None:
+    """After the shop's rules changed: a notice naming the coming days that have live orders
+    but are no longer open days (weekday or holiday rule), or None.
+
+    The orders stay: the shop may still deliver them, or close those days in its calendar,
+    which cancels them (services.closures).
+    """
+    rows = db.session.execute(
+        sa.select(Order.delivery_date, sa.func.count())
+        .where(
+            Order.shop_id == shop.id,
+            Order.status == OrderStatus.ORDERED,
+            Order.delivery_date >= local_today(utcnow()),
+        )
+        .group_by(Order.delivery_date)
+        .order_by(Order.delivery_date)
+    ).all()
+    if not rows:
+        return None
+    holidays = added_holidays(rows[0].delivery_date, rows[-1].delivery_date)
+    days = [(day, count) for day, count in rows if closed_reason(shop, day, (), holidays)]
+    if not days:
+        return None
+    listed = "、".join(f"{format_date(day)} {count}件" for day, count in days)
+    return (
+        f"お休みになった日にご注文が残っています（{listed}）。お届けしない日は、"
+        "休業日カレンダーでその日を休業日にすると、ご注文をキャンセルできます。"
+    )
 
 
 def set_shop_active(shop: Shop, active: bool) -> None:

@@ -31,6 +31,7 @@ from obento.services.menus import (
 from obento.services.shops import (
     add_closed_day,
     month_calendar,
+    orders_on_days_no_longer_open,
     remove_closed_day,
     update_shop_rules,
 )
@@ -186,7 +187,8 @@ def settings():
 
     def save():
         update_shop_rules(shop, form.rules())
-        return "店舗の設定を保存しました。", url_for("shop.settings")
+        warning = orders_on_days_no_longer_open(shop)
+        return "店舗の設定を保存しました。", url_for("shop.settings"), warning
 
     return handle_form(form, save, "shop/settings.html", shop=shop)
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from obento.extensions import db
 from obento.models import Holiday, Order, OrderAction, OrderStatus, Role, ShopClosedDay
+from tests.admin.test_admin_shops import RULES
 from tests.conftest import csrf_token, post_during
 from tests.ordering.conftest import events_of, order_count, order_data, order_log
 
@@ -193,3 +194,26 @@ def test_closing_waits_for_an_order_being_placed_and_cancels_it(
     response = post_during(app, client, "/shop/calendar", form, lambda o: o.execute(placing))
     assert response.status_code == 303
     assert order_count(status=OrderStatus.CANCELLED) == 1 and order_count() == 1
+
+
+def test_rules_that_close_a_day_with_orders_name_it_and_keep_the_orders(
+    client, world, login, make_user, make_order, submit
+):
+    """Orders on a weekday the shop stops opening stay (it may still deliver them); the notice
+    names the days and how to cancel them."""
+    make_order(world.staff, world.karaage, date(2026, 12, 2))  # a Wednesday
+    make_order(world.staff, world.karaage, date(2026, 12, 3))
+    make_order(world.staff, world.karaage, date(2026, 11, 20), status=OrderStatus.ORDERED)
+    _shop_login(world, login, make_user)
+    thursday_off = {**RULES, "open_weekdays": ["0", "1", "2", "4"]}
+    response = submit("/shop/settings", thursday_off)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    assert "店舗の設定を保存しました。" in page
+    assert (
+        "お休みになった日にご注文が残っています（2026年12月3日(木) 1件）。お届けしない日は、"
+        "休業日カレンダーでその日を休業日にすると、ご注文をキャンセルできます。"
+    ) in page
+    assert order_count(status=OrderStatus.ORDERED) == 3
+    again = submit("/shop/settings", {**RULES, "open_weekdays": ["0", "1", "2", "3", "4"]})
+    assert "お休みになった日" not in client.get(again.headers["Location"]).text
