@@ -10,7 +10,7 @@ from obento.ordering import quick_bp
 from obento.ordering.forms import CancelOrderForm, OrderForm, new_form_token
 from obento.ordering.views import ORDERING_ROLES, submit_order
 from obento.services import DomainError
-from obento.services.order_board import upcoming_orders
+from obento.services.order_board import cancelled_by_closing, upcoming_orders
 from obento.services.orders import next_orderable_dates, orderable_menu
 
 
@@ -40,6 +40,7 @@ def render_quick(menu, form: OrderForm | None = None, status: int = 200):
         deadline=calendar.order_deadline(shop, day) if day else None,
         state=state,
         other_orders=[each for each in upcoming if each is not state],
+        cancels=cancelled_by_closing(current_user, now),
         form=form,
         cancel_form=CancelOrderForm(formdata=None),
         form_token=new_form_token(),

@@ -20,6 +20,7 @@ from obento.ordering.forms import (
 from obento.services import DomainError
 from obento.services.order_board import (
     active_menus,
+    cancelled_by_closing,
     month_orders,
     order_board,
     order_state,
@@ -99,6 +100,7 @@ def render_index(form: OrderForm | None = None, status: int = 200):
         "ordering/index.html",
         board=order_board(current_user, now),
         upcoming=upcoming_orders(current_user, now),
+        cancels=cancelled_by_closing(current_user, now),
         form=form,
         new_form_token=new_form_token,
     ), status

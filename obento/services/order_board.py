@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload
 
 from obento import calendar
 from obento.calendar import OrderPermission
@@ -22,6 +23,7 @@ from obento.services.holidays import added_holidays
 from obento.services.orders import next_orderable_dates
 
 BOARD_DAYS = 7
+_REASON = OrderEvent.detail["reason"].astext  # kept by services.closures
 
 
 @dataclass
@@ -83,7 +85,7 @@ def order_state(order: Order, now: datetime) -> OrderState:
 def _cancel_reason(order: Order) -> str | None:
     """The reason kept with the order's cancellation (services.closures), if any."""
     return db.session.scalar(
-        sa.select(OrderEvent.detail["reason"].astext)
+        sa.select(_REASON)
         .where(OrderEvent.order_id == order.id, OrderEvent.action == OrderAction.CANCELLED)
         .order_by(OrderEvent.id.desc())
         .limit(1)
@@ -151,6 +153,37 @@ def upcoming_orders(user: User, now: datetime, company_id: int | None = None) ->
         query = query.where(Order.company_id == company_id)
     orders = db.session.scalars(query.order_by(Order.delivery_date))
     return [order_state(order, now) for order in orders]
+
+
+def cancelled_by_closing(user: User, now: datetime) -> list[tuple[Order, str]]:
+    """Return the user's orders from today on that were cancelled because their day was
+    closed (services.closures), with the reason: without a word they would simply vanish
+    from the list of orders. A day ordered again since is left out."""
+    cancelled = aliased(Order)
+    ordered_again = (
+        sa.select(Order.id)
+        .where(
+            Order.user_id == user.id,
+            Order.delivery_date == cancelled.delivery_date,
+            Order.status == OrderStatus.ORDERED,
+        )
+        .exists()
+    )
+    rows = db.session.execute(
+        sa.select(cancelled, _REASON)
+        .join(OrderEvent, OrderEvent.order_id == cancelled.id)
+        .where(
+            cancelled.user_id == user.id,
+            cancelled.delivery_date >= calendar.local_today(now),
+            cancelled.status == OrderStatus.CANCELLED,
+            OrderEvent.action == OrderAction.CANCELLED,
+            _REASON.is_not(None),
+            ~ordered_again,
+        )
+        .options(joinedload(cancelled.menu))
+        .order_by(cancelled.delivery_date, cancelled.id)
+    )
+    return [(order, why) for order, why in rows]
 
 
 def month_orders(user: User, first: date, last: date) -> list[Order]:

@@ -217,3 +217,28 @@ def test_rules_that_close_a_day_with_orders_name_it_and_keep_the_orders(
     assert order_count(status=OrderStatus.ORDERED) == 3
     again = submit("/shop/settings", {**RULES, "open_weekdays": ["0", "1", "2", "3", "4"]})
     assert "お休みになった日" not in client.get(again.headers["Location"]).text
+
+
+def test_the_order_and_one_tap_pages_say_which_orders_a_closing_cancelled(
+    client, world, orders, login, make_user, submit, make_order
+):
+    _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    assert submit("/shop/calendar", form).status_code == 303
+    world.staff.default_menu_id = world.karaage.id
+    db.session.commit()
+    login(world.staff.username)
+    notice = (
+        "2026年12月3日(木)</a> 唐揚げ弁当 1個: まごころ弁当の休業日（臨時休業）のため、"
+        "キャンセル料なしでキャンセルされました。"
+    )
+    for page in ("/orders/", "/quick"):
+        assert notice in client.get(page).text, page
+
+    # Opened again and ordered again: the notice has done its work.
+    closed_id = db.session.scalar(sa.select(ShopClosedDay.id))
+    login(make_user(role=Role.SHOP, shop=world.shop).username)
+    assert submit(f"/shop/calendar/{closed_id}/delete").status_code == 303
+    make_order(world.staff, world.sake, DAY)
+    login(world.staff.username)
+    assert "お休みのためキャンセルされたご注文" not in client.get("/orders/").text
