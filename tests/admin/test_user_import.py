@@ -173,7 +173,7 @@ def test_manager_imports_only_staff_of_their_own_company(
 
     good = (HEADER + "mine,自社 社員,,,,のり弁当,password-001\r\n").encode("utf-8")
     preview = _upload(submit, "/company/users/import", good)
-    assert preview.status_code == 200 and "<td>登録できます</td>" in preview.text
+    assert preview.status_code == 200 and '<td data-label="結果">登録できます</td>' in preview.text
     done = submit(
         "/company/users/import",
         {"confirm": "1", "csv_text": good.decode()},
@@ -213,7 +213,8 @@ def test_preview_applies_the_forms_rules_to_names_and_usernames(
     assert "<li>パスワードは8文字以上にしてください。</li>" in response.text
     assert "ユーザー名に改行や制御文字は使えません。" in response.text
     assert "氏名に改行や制御文字は使えません。" in response.text
-    assert "<td>注文者</td>" in response.text  # the role by its Japanese name, not "staff"
+    # The role by its Japanese name, not "staff".
+    assert '<td data-label="権限">注文者</td>' in response.text
     assert _count_users() == before
 
 

@@ -41,8 +41,9 @@ def test_company_orders_by_shop_and_employee(client, login, world, manager, orde
     assert "<h1>会社の注文</h1>" in text
     assert "合計 <strong>4個・2,150円</strong>（注文3件）" in text
     assert "まごころ弁当 <small>4個・2,150円</small>" in text
-    assert '<th scope="row" colspan="2">青木 一郎 小計</th><td class="num">2</td>' in text
-    assert '<th scope="row" colspan="2">加藤 三郎 小計</th><td class="num">1</td>' in text
+    subtotal = '<th scope="row" colspan="2">{} 小計</th><td class="num" data-label="数量">{}</td>'
+    assert subtotal.format("青木 一郎", 2) in text
+    assert subtotal.format("加藤 三郎", 1) in text
     assert '<th scope="col">お届け日</th>' not in text  # one day: no date column
     assert "上田 次郎" not in text  # another company's employee
     assert "<s>唐揚げ弁当</s>" in text  # the cancelled order, struck through
@@ -122,19 +123,27 @@ def test_billing_per_employee_counts_fees_but_not_cancelled_lunches(
     text = page.text
     assert "<h2>2026年11月</h2>" in text
     assert (
-        '<tr><td>00123</td><td>青木 一郎</td><td class="num"><strong>1,500円</strong></td>'
-        '<td class="num">3</td><td class="num">1,500円</td><td class="num">0円</td></tr>'
+        '<tr><td data-label="社員番号">00123</td><td data-label="氏名">青木 一郎</td>'
+        '<td class="num" data-label="給与天引き額"><strong>1,500円</strong></td>'
+        '<td class="num" data-label="数量">3</td><td class="num" data-label="金額">1,500円</td>'
+        '<td class="num" data-label="キャンセル料">0円</td></tr>'
     ) in text
     assert (
-        '<tr><td>00125</td><td>加藤 三郎</td><td class="num"><strong>950円</strong></td>'
-        '<td class="num">1</td><td class="num">650円</td><td class="num">300円（1件）</td></tr>'
+        '<tr><td data-label="社員番号">00125</td><td data-label="氏名">加藤 三郎</td>'
+        '<td class="num" data-label="給与天引き額"><strong>950円</strong></td>'
+        '<td class="num" data-label="数量">1</td><td class="num" data-label="金額">650円</td>'
+        '<td class="num" data-label="キャンセル料">300円（1件）</td></tr>'
     ) in text
     assert "上田 次郎" not in text
     assert (
-        '<tr><td>まごころ弁当</td><td class="num">5</td><td class="num">2,650円</td>'
-        '<td class="num">300円</td><td class="num">2,950円</td></tr>'
+        '<tr><td data-label="店舗">まごころ弁当</td><td class="num" data-label="数量">5</td>'
+        '<td class="num" data-label="金額">2,650円</td>'
+        '<td class="num" data-label="キャンセル料">300円</td>'
+        '<td class="num" data-label="請求額">2,950円</td></tr>'
     ) in text
-    assert '<td class="num"><strong>2,950円</strong></td></tr>\n    </tfoot>' in text
+    assert (
+        '<td class="num" data-label="請求額"><strong>2,950円</strong></td></tr>\n    </tfoot>'
+    ) in text
     assert '<th scope="row" colspan="2">合計（3人）</th>' in text  # the employees' table too
 
 

@@ -179,8 +179,11 @@ def test_names_in_the_rows_are_escaped(
     assert "<b>" not in text and "<u>" not in text
     assert "&lt;b&gt;太郎&lt;/b&gt;</label>" in text  # the live row
     assert "<s>&lt;b&gt;太郎&lt;/b&gt;</s>" in text  # the cancelled row
-    assert "<td>&lt;u&gt;特製&lt;/u&gt;弁当</td>" in text
+    assert '<td data-label="メニュー">&lt;u&gt;特製&lt;/u&gt;弁当</td>' in text
     login(manager.username)
     text = client.get("/company/billing?month=2026-11").text
     assert "<b>" not in text and "<i>" not in text
-    assert "<td>&lt;i&gt;9&lt;/i&gt;</td><td>&lt;b&gt;太郎&lt;/b&gt;</td>" in text
+    assert (
+        '<td data-label="社員番号">&lt;i&gt;9&lt;/i&gt;</td>'
+        '<td data-label="氏名">&lt;b&gt;太郎&lt;/b&gt;</td>'
+    ) in text
