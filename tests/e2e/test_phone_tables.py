@@ -124,7 +124,14 @@ def test_billing_history_and_admin_lists_are_cards(
     role = page.locator('td[data-label="権限"]').first
     expect(role).to_be_visible()
     assert role.evaluate(LABEL) == '"権限"'
-    for path in ["/admin/companies", "/admin/shops", "/admin/menus", "/admin/logs", "/admin/audit"]:
+    for path in [
+        "/admin/companies",
+        "/admin/shops",
+        "/admin/menus",
+        "/admin/logs",
+        "/admin/holidays",
+        "/admin/audit",  # last: its rows are checked below
+    ]:
         assert_cards(page, live_server.url + path)
     expect(page.locator('td[data-label="注文者"]')).to_contain_text(open_world.staff.name)
 
