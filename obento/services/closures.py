@@ -14,6 +14,7 @@ waited for the lock sees the committed closed day. So no order is left live on a
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from obento.clock import utcnow
 from obento.extensions import db
@@ -75,21 +76,20 @@ def cancel_orders_of_closed_day(
     """
     now = now or utcnow()
     cancelled: dict[str, int] = {}
-    for order in db.session.scalars(_live_orders(day, shop).order_by(Order.id)):
+    live = _live_orders(day, shop).options(joinedload(Order.company)).order_by(Order.id)
+    for order in db.session.scalars(live):
         order.status = OrderStatus.CANCELLED
         order.cancel_fee = 0
         order.cancelled_at = now
         order.updated_at = now
-        db.session.flush()
         record_event(order, actor, OrderAction.CANCELLED, cancel_fee=0, reason=reason)
         cancelled[order.company.name] = cancelled.get(order.company.name, 0) + 1
+    db.session.flush()
     return sorted(cancelled.items())
 
 
-def orders_cancelled_message(cancelled: list[tuple[str, int]]) -> str | None:
-    """The notice after closing a day whose orders were cancelled, or None."""
-    if not cancelled:
-        return None
+def orders_cancelled_message(cancelled: list[tuple[str, int]]) -> str:
+    """The notice after closing a day whose orders were cancelled."""
     return (
         f"この日のご注文{_counts(cancelled, verb='をキャンセルしました')}。"
         "キャンセル料はかかりません。各社の会社代表へご連絡ください。"
