@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from obento.calendar import format_date
 from obento.extensions import db
-from obento.models import Order
-from tests.e2e.conftest import jst_today
+from obento.models import Order, OrderStatus
+from tests.e2e.conftest import assert_no_horizontal_scroll, jst_today
 
 
 def test_today_checks_csv_and_sheet(
@@ -63,3 +63,42 @@ def test_today_checks_csv_and_sheet(
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".filter-form")).to_be_hidden()
     expect(page.locator(".grand-total")).to_be_visible()
+
+
+def test_closing_a_day_with_orders_on_a_phone(
+    phone_page, live_server, browser_login, make_user, make_order, open_world
+):
+    """The shop is told which orders the day has, confirms, and the staff member then sees
+    why their lunch was cancelled."""
+    page, world = phone_page, open_world
+    day = jst_today().fromordinal(jst_today().toordinal() + 3)
+    make_order(world.staff, world.karaage, day)
+    make_order(make_user(company=world.company, name="石井 花子"), world.saba, day)
+    browser_login(page, world.shop_user.username)
+    page.get_by_role("link", name="休業日", exact=True).click()
+    page.get_by_label("休業日", exact=True).fill(day.isoformat())
+    page.get_by_label("理由").fill("臨時休業")
+    page.get_by_role("button", name="休業日にする").click()
+    confirm = page.get_by_label("この日のご注文をキャンセル料なしでキャンセルする")
+    expect(page.locator("#cancel_orders-error")).to_contain_text(
+        "この日にはすでにご注文が2件あります（さくら商事 2件）。"
+    )
+    cancelled = sa.select(sa.func.count(Order.id)).where(Order.status == OrderStatus.CANCELLED)
+    assert db.session.scalar(cancelled) == 0
+    confirm.check()
+    page.get_by_role("button", name="休業日にする").click()
+    expect(page.locator(".flash-success")).to_have_text(f"{format_date(day)}を休業日にしました。")
+    expect(page.locator(".flash-warning")).to_contain_text(
+        "この日のご注文2件をキャンセルしました（さくら商事 2件）。"
+    )
+    assert_no_horizontal_scroll(page)
+    db.session.expire_all()
+    assert db.session.scalar(cancelled) == 2
+
+    page.context.clear_cookies()
+    browser_login(page, world.staff.username)
+    page.goto(live_server.url + "/orders/")
+    notice = page.get_by_role("region", name="お休みのためキャンセルされたご注文")
+    expect(notice).to_contain_text("まごころ弁当の休業日（臨時休業）のため")
+    notice.get_by_role("link", name=format_date(day)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("キャンセル済みのご注文")
