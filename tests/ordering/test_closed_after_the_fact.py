@@ -9,8 +9,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from obento.admin import holidays as holidays_views
 from obento.extensions import db
 from obento.models import Holiday, Order, OrderAction, OrderStatus, Role, ShopClosedDay
+from obento.shop import manage
 from tests.admin.test_admin_shops import RULES
 from tests.conftest import csrf_token, post_during
 from tests.ordering.conftest import events_of, order_count, order_data, order_log
@@ -242,3 +244,39 @@ def test_the_order_and_one_tap_pages_say_which_orders_a_closing_cancelled(
     make_order(world.staff, world.sake, DAY)
     login(world.staff.username)
     assert "お休みのためキャンセルされたご注文" not in client.get("/orders/").text
+
+
+def test_a_refused_closing_lets_go_of_the_orders_table_before_rendering(
+    client, world, orders, login, make_user, submit, monkeypatch
+):
+    """The closing locks every order write of every shop: the refusal's page is rendered
+    after the lock is released, not while placements wait behind it."""
+    locks_while_rendering = []
+    render_month = manage.month_calendar
+
+    def month_calendar(*args):
+        locks_while_rendering.append(db.session.scalar(_OWN_EXCLUSIVE_LOCK_ON_ORDERS))
+        return render_month(*args)
+
+    monkeypatch.setattr(manage, "month_calendar", month_calendar)
+    _shop_login(world, login, make_user)
+    assert submit("/shop/calendar", {"day": "2026-12-03"}).status_code == 409
+    assert locks_while_rendering == [0]
+
+    admin = make_user(role=Role.ADMIN)
+    login(admin.username)
+    monkeypatch.setattr(
+        holidays_views,
+        "holiday_lines",
+        lambda *args: (
+            locks_while_rendering.append(db.session.scalar(_OWN_EXCLUSIVE_LOCK_ON_ORDERS)) or []
+        ),
+    )
+    assert submit("/admin/holidays", {"day": "2026-12-03", "name": "休業"}).status_code == 409
+    assert locks_while_rendering == [0, 0]
+
+
+_OWN_EXCLUSIVE_LOCK_ON_ORDERS = sa.text(
+    "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()"
+    " AND relation = 'orders'::regclass AND mode = 'ExclusiveLock'"
+)
