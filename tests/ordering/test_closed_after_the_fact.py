@@ -246,6 +246,25 @@ def test_the_order_and_one_tap_pages_say_which_orders_a_closing_cancelled(
     assert "お休みのためキャンセルされたご注文" not in client.get("/orders/").text
 
 
+@pytest.mark.parametrize("value", ["0", "off", "no", "n", "False", "y ", "1"])
+def test_only_the_checkboxs_own_value_confirms_the_cancelling(
+    client, world, orders, login, make_user, submit, value
+):
+    """WTForms reads any value but "false" and "" as a ticked box: "0" or "off" would have
+    cancelled the day's orders. Only "y", what the box sends, confirms."""
+    _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": "", "cancel_orders": value}
+    response = submit("/shop/calendar", form)
+    assert response.status_code == 409
+    assert f"「{CONFIRM}」にチェックを入れてください。" in response.text
+    # Shown again unticked, and ticking it sends the confirming value.
+    assert 'id="cancel_orders" name="cancel_orders" type="checkbox" value="y"' in response.text
+    assert 'name="cancel_orders" type="checkbox" value="y" checked' not in response.text
+    assert db.session.scalar(sa.select(sa.func.count(ShopClosedDay.id))) == 0
+    on_day, _ = orders
+    assert _statuses(on_day) == [(OrderStatus.ORDERED, 0)] * 3
+
+
 def test_a_refused_closing_lets_go_of_the_orders_table_before_rendering(
     client, world, orders, login, make_user, submit, monkeypatch
 ):
