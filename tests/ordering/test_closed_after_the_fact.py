@@ -299,3 +299,28 @@ _OWN_EXCLUSIVE_LOCK_ON_ORDERS = sa.text(
     "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()"
     " AND relation = 'orders'::regclass AND mode = 'ExclusiveLock'"
 )
+
+
+def test_the_manager_ordering_on_behalf_sees_what_a_closing_cancelled(
+    client, world, orders, login, make_user, submit
+):
+    _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    assert submit("/shop/calendar", form).status_code == 303
+    manager = make_user(role=Role.MANAGER, company=world.company)
+    login(manager.username)
+    page = client.get(f"/company/on-behalf/{world.staff.id}").text
+    assert (
+        "2026年12月3日(木) 唐揚げ弁当 1個: まごころ弁当の休業日（臨時休業）のため、"
+        "キャンセル料なしでキャンセルされました。"
+    ) in page
+    on_day, _ = orders
+    assert f"/orders/{on_day[0].id}" not in page  # the employee's own page: not the manager's
+
+    # An employee of another company: that company's business, not this manager's.
+    aoba_manager = make_user(role=Role.MANAGER, company_id=on_day[2].company_id)
+    login(aoba_manager.username)
+    page = client.get(f"/company/on-behalf/{on_day[2].user_id}").text
+    assert "お休みのためキャンセルされたご注文" in page
+    login(manager.username)
+    assert client.get(f"/company/on-behalf/{on_day[2].user_id}").status_code == 404
