@@ -301,6 +301,28 @@ _OWN_EXCLUSIVE_LOCK_ON_ORDERS = sa.text(
 )
 
 
+def test_the_administrator_closes_a_shops_day_and_its_orders(
+    client, world, orders, login, make_user, submit
+):
+    admin = make_user(role=Role.ADMIN, name="管理 一郎")
+    login(admin.username)
+    url = f"/admin/shops/{world.shop.id}/calendar"
+    refused = submit(url, {"day": "2026-12-03", "reason": "設備点検"})
+    assert refused.status_code == 409
+    assert "この日にはすでにご注文が3件あります（あおば建設 1件、さくら商事 2件）。" in refused.text
+    response = submit(url, {"day": "2026-12-03", "reason": "設備点検", "cancel_orders": "y"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{url}?month=2026-12"
+    page = client.get(response.headers["Location"]).text
+    assert "この日のご注文3件をキャンセルしました（あおば建設 1件、さくら商事 2件）。" in page
+    on_day, staying = orders
+    assert _statuses(on_day) == [(OrderStatus.CANCELLED, 0)] * 3
+    assert _statuses(staying) == [(OrderStatus.ORDERED, 0)] * 2
+    (event,) = events_of(on_day[0])
+    assert event.actor_id == admin.id
+    assert event.detail == {"cancel_fee": 0, "reason": "まごころ弁当の休業日（設備点検）"}
+
+
 def test_the_manager_ordering_on_behalf_sees_what_a_closing_cancelled(
     client, world, orders, login, make_user, submit
 ):
@@ -324,3 +346,50 @@ def test_the_manager_ordering_on_behalf_sees_what_a_closing_cancelled(
     assert "お休みのためキャンセルされたご注文" in page
     login(manager.username)
     assert client.get(f"/company/on-behalf/{on_day[2].user_id}").status_code == 404
+
+
+def test_a_day_with_only_cancelled_orders_is_closed_without_asking(
+    client, world, login, make_user, make_order, submit
+):
+    cancelled = make_order(world.staff, world.karaage, DAY, status=OrderStatus.CANCELLED)
+    _shop_login(world, login, make_user)
+    response = submit("/shop/calendar", {"day": "2026-12-03"})
+    assert response.status_code == 303
+    assert "キャンセルしました" not in client.get(response.headers["Location"]).text
+    assert _statuses([cancelled]) == [(OrderStatus.CANCELLED, 0)]
+    assert events_of(cancelled) == []
+
+
+def test_a_holiday_for_shops_that_all_open_on_holidays_cancels_nothing_and_can_go_again(
+    client, world, login, make_user, make_order, submit
+):
+    """Only shops that close on holidays close: orders at the others neither need the
+    confirmation nor are cancelled. Removing the holiday lets the day be ordered again."""
+    world.shop.opens_on_holidays = True
+    db.session.commit()
+    kept = make_order(world.staff, world.karaage, DAY)
+    admin = make_user(role=Role.ADMIN)
+    login(admin.username)
+    response = submit("/admin/holidays", {"day": "2026-12-03", "name": "創立記念日"})
+    assert response.status_code == 303
+    assert "キャンセルしました" not in client.get(response.headers["Location"]).text
+    assert _statuses([kept]) == [(OrderStatus.ORDERED, 0)]
+
+    # A shop that closes on holidays: its order is cancelled; the holiday removed, the day
+    # is ordered again and the notice has done its work.
+    world.shop.opens_on_holidays = False
+    db.session.commit()
+    db.session.execute(sa.delete(Holiday))
+    db.session.commit()
+    form = {"day": "2026-12-03", "name": "創立記念日", "cancel_orders": "y"}
+    assert submit("/admin/holidays", form).status_code == 303
+    assert _statuses([kept]) == [(OrderStatus.CANCELLED, 0)]
+    holiday_id = db.session.scalar(sa.select(Holiday.id))
+    assert submit(f"/admin/holidays/{holiday_id}/delete").status_code == 303
+    login(world.staff.username)
+    assert "創立記念日）のため" in client.get("/orders/").text
+    page = client.get("/orders/")
+    form = order_data(page, delivery_date="2026-12-03", menu_id=world.sake.id, quantity="1")
+    assert client.post("/orders/", data=form).status_code == 303
+    assert order_count(status=OrderStatus.ORDERED) == 1
+    assert "お休みのためキャンセルされたご注文" not in client.get("/orders/").text
