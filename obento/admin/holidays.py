@@ -49,6 +49,7 @@ def holidays_add():
             form.day.data, form.name.data, current_user, cancel_orders=form.cancel_orders.data
         )
     except DomainError as error:
+        db.session.rollback()  # ends the closing's lock on orders before the page renders
         add_domain_error(form, error)
         return holidays_page(form, error.status)
     db.session.commit()

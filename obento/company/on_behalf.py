@@ -11,7 +11,7 @@ from obento.extensions import db
 from obento.models import Role, User
 from obento.ordering.forms import CancelOrderForm, OrderForm, new_form_token
 from obento.ordering.views import cancel_posted_order, cancelled_message, submit_order
-from obento.services.order_board import order_board, upcoming_orders
+from obento.services.order_board import cancelled_by_closing, order_board, upcoming_orders
 from obento.services.orders import find_order
 
 
@@ -51,6 +51,12 @@ def render_employee(
         board=order_board(employee, now),
         # What the manager may cancel: the orders placed for this company.
         upcoming=upcoming_orders(employee, now, company_id=current_user.company_id),
+        # The manager is the one the shop tells about a closing: its cancels are said here too.
+        cancels=[
+            (order, reason)
+            for order, reason in cancelled_by_closing(employee, now)
+            if order.company_id == current_user.company_id
+        ],
         form=form,
         new_form_token=new_form_token,
         cancel_form=CancelOrderForm(formdata=None),

@@ -3,7 +3,14 @@
 import re
 from datetime import date, datetime, time
 
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, validators
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    validators,
+)
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TimeInput
 
@@ -118,6 +125,22 @@ class DayField(_TextValueField):
 
     def render(self, value: date) -> str:
         return value.isoformat()
+
+
+class ConfirmField(BooleanField):
+    """A checkbox that confirms a step with consequences: only the value it sends confirms.
+
+    WTForms' BooleanField reads every value but "false" and "" as ticked, so a "0", "off" or
+    "no" would have confirmed cancelling a day's orders; here any other value is unticked.
+    """
+
+    VALUE = "y"
+
+    def process_formdata(self, valuelist):
+        self.data = bool(valuelist) and valuelist[0] == self.VALUE
+
+    def _value(self):
+        return self.VALUE  # not the value posted: re-rendered, the box must still confirm
 
 
 def optional_id(value):

@@ -4,6 +4,7 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp
 from obento.forms.base import Form
 from obento.forms.companies import ContactForm, name_field
 from obento.forms.fields import (
+    ConfirmField,
     DayField,
     HourMinuteField,
     InputRequired,
@@ -85,7 +86,7 @@ class ClosedDayForm(Form):
         "理由",
         validators=[Length(max=REASON_MAX, message=f"{REASON_MAX}文字以内で入力してください。")],
     )
-    cancel_orders = BooleanField(CONFIRM_LABEL)
+    cancel_orders = ConfirmField(CONFIRM_LABEL)
 
 
 class HolidayForm(Form):
@@ -97,4 +98,4 @@ class HolidayForm(Form):
             Length(max=HOLIDAY_NAME_MAX, message=f"{HOLIDAY_NAME_MAX}文字以内で入力してください。"),
         ],
     )
-    cancel_orders = BooleanField(CONFIRM_LABEL)
+    cancel_orders = ConfirmField(CONFIRM_LABEL)

@@ -64,9 +64,9 @@ def add_holiday(
     national = holiday_name(day)
     if national:
         raise DomainError(f"この日はすでに国民の祝日（{national}）です。", field="day")
+    lock_order_writes()  # before the duplicate check, as in services.shops.add_closed_day
     if db.session.scalar(sa.select(Holiday.id).where(Holiday.day == day)) is not None:
         raise DomainError("この日はすでに登録されています。", field="day")
-    lock_order_writes()
     check_orders_confirmed(day, cancel_orders)
     holiday = Holiday(day=day, name=name)
     db.session.add(holiday)

@@ -169,12 +169,14 @@ def add_closed_day(
         raise DomainError(
             "過ぎた日は休業日にできません。今日以降の日付を選んでください。", field="day"
         )
+    # Checked under the lock, which serialises closings: a double-clicked form finds the day
+    # its first submission closed, and gets this message rather than the unique constraint.
+    lock_order_writes()
     taken = sa.select(ShopClosedDay.id).where(
         ShopClosedDay.shop_id == shop.id, ShopClosedDay.day == day
     )
     if db.session.scalar(taken) is not None:
         raise DomainError("この日はすでに休業日に登録されています。", field="day")
-    lock_order_writes()
     check_orders_confirmed(day, cancel_orders, shop=shop)
     closed = ShopClosedDay(shop_id=shop.id, day=day, reason=reason)
     db.session.add(closed)

@@ -106,6 +106,7 @@ def add_closed_day_action(shop: Shop, links: Links):
                 cancel_orders=form.cancel_orders.data,
             )
         except DomainError as error:
+            db.session.rollback()  # ends the closing's lock on orders before the page renders
             add_domain_error(form, error)
             return calendar_page(shop, links, form, error.status)
         db.session.commit()

@@ -9,8 +9,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from obento.admin import holidays as holidays_views
 from obento.extensions import db
 from obento.models import Holiday, Order, OrderAction, OrderStatus, Role, ShopClosedDay
+from obento.shop import manage
 from tests.admin.test_admin_shops import RULES
 from tests.conftest import csrf_token, post_during
 from tests.ordering.conftest import events_of, order_count, order_data, order_log
@@ -241,4 +243,153 @@ def test_the_order_and_one_tap_pages_say_which_orders_a_closing_cancelled(
     assert submit(f"/shop/calendar/{closed_id}/delete").status_code == 303
     make_order(world.staff, world.sake, DAY)
     login(world.staff.username)
+    assert "お休みのためキャンセルされたご注文" not in client.get("/orders/").text
+
+
+@pytest.mark.parametrize("value", ["0", "off", "no", "n", "False", "y ", "1"])
+def test_only_the_checkboxs_own_value_confirms_the_cancelling(
+    client, world, orders, login, make_user, submit, value
+):
+    """WTForms reads any value but "false" and "" as a ticked box: "0" or "off" would have
+    cancelled the day's orders. Only "y", what the box sends, confirms."""
+    _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": "", "cancel_orders": value}
+    response = submit("/shop/calendar", form)
+    assert response.status_code == 409
+    assert f"「{CONFIRM}」にチェックを入れてください。" in response.text
+    # Shown again unticked, and ticking it sends the confirming value.
+    assert 'id="cancel_orders" name="cancel_orders" type="checkbox" value="y"' in response.text
+    assert 'name="cancel_orders" type="checkbox" value="y" checked' not in response.text
+    assert db.session.scalar(sa.select(sa.func.count(ShopClosedDay.id))) == 0
+    on_day, _ = orders
+    assert _statuses(on_day) == [(OrderStatus.ORDERED, 0)] * 3
+
+
+def test_a_refused_closing_lets_go_of_the_orders_table_before_rendering(
+    client, world, orders, login, make_user, submit, monkeypatch
+):
+    """The closing locks every order write of every shop: the refusal's page is rendered
+    after the lock is released, not while placements wait behind it."""
+    locks_while_rendering = []
+    render_month = manage.month_calendar
+
+    def month_calendar(*args):
+        locks_while_rendering.append(db.session.scalar(_OWN_EXCLUSIVE_LOCK_ON_ORDERS))
+        return render_month(*args)
+
+    monkeypatch.setattr(manage, "month_calendar", month_calendar)
+    _shop_login(world, login, make_user)
+    assert submit("/shop/calendar", {"day": "2026-12-03"}).status_code == 409
+    assert locks_while_rendering == [0]
+
+    admin = make_user(role=Role.ADMIN)
+    login(admin.username)
+    monkeypatch.setattr(
+        holidays_views,
+        "holiday_lines",
+        lambda *args: (
+            locks_while_rendering.append(db.session.scalar(_OWN_EXCLUSIVE_LOCK_ON_ORDERS)) or []
+        ),
+    )
+    assert submit("/admin/holidays", {"day": "2026-12-03", "name": "休業"}).status_code == 409
+    assert locks_while_rendering == [0, 0]
+
+
+_OWN_EXCLUSIVE_LOCK_ON_ORDERS = sa.text(
+    "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()"
+    " AND relation = 'orders'::regclass AND mode = 'ExclusiveLock'"
+)
+
+
+def test_the_administrator_closes_a_shops_day_and_its_orders(
+    client, world, orders, login, make_user, submit
+):
+    admin = make_user(role=Role.ADMIN, name="管理 一郎")
+    login(admin.username)
+    url = f"/admin/shops/{world.shop.id}/calendar"
+    refused = submit(url, {"day": "2026-12-03", "reason": "設備点検"})
+    assert refused.status_code == 409
+    assert "この日にはすでにご注文が3件あります（あおば建設 1件、さくら商事 2件）。" in refused.text
+    response = submit(url, {"day": "2026-12-03", "reason": "設備点検", "cancel_orders": "y"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{url}?month=2026-12"
+    page = client.get(response.headers["Location"]).text
+    assert "この日のご注文3件をキャンセルしました（あおば建設 1件、さくら商事 2件）。" in page
+    on_day, staying = orders
+    assert _statuses(on_day) == [(OrderStatus.CANCELLED, 0)] * 3
+    assert _statuses(staying) == [(OrderStatus.ORDERED, 0)] * 2
+    (event,) = events_of(on_day[0])
+    assert event.actor_id == admin.id
+    assert event.detail == {"cancel_fee": 0, "reason": "まごころ弁当の休業日（設備点検）"}
+
+
+def test_the_manager_ordering_on_behalf_sees_what_a_closing_cancelled(
+    client, world, orders, login, make_user, submit
+):
+    _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    assert submit("/shop/calendar", form).status_code == 303
+    manager = make_user(role=Role.MANAGER, company=world.company)
+    login(manager.username)
+    page = client.get(f"/company/on-behalf/{world.staff.id}").text
+    assert (
+        "2026年12月3日(木) 唐揚げ弁当 1個: まごころ弁当の休業日（臨時休業）のため、"
+        "キャンセル料なしでキャンセルされました。"
+    ) in page
+    on_day, _ = orders
+    assert f"/orders/{on_day[0].id}" not in page  # the employee's own page: not the manager's
+
+    # An employee of another company: that company's business, not this manager's.
+    aoba_manager = make_user(role=Role.MANAGER, company_id=on_day[2].company_id)
+    login(aoba_manager.username)
+    page = client.get(f"/company/on-behalf/{on_day[2].user_id}").text
+    assert "お休みのためキャンセルされたご注文" in page
+    login(manager.username)
+    assert client.get(f"/company/on-behalf/{on_day[2].user_id}").status_code == 404
+
+
+def test_a_day_with_only_cancelled_orders_is_closed_without_asking(
+    client, world, login, make_user, make_order, submit
+):
+    cancelled = make_order(world.staff, world.karaage, DAY, status=OrderStatus.CANCELLED)
+    _shop_login(world, login, make_user)
+    response = submit("/shop/calendar", {"day": "2026-12-03"})
+    assert response.status_code == 303
+    assert "キャンセルしました" not in client.get(response.headers["Location"]).text
+    assert _statuses([cancelled]) == [(OrderStatus.CANCELLED, 0)]
+    assert events_of(cancelled) == []
+
+
+def test_a_holiday_for_shops_that_all_open_on_holidays_cancels_nothing_and_can_go_again(
+    client, world, login, make_user, make_order, submit
+):
+    """Only shops that close on holidays close: orders at the others neither need the
+    confirmation nor are cancelled. Removing the holiday lets the day be ordered again."""
+    world.shop.opens_on_holidays = True
+    db.session.commit()
+    kept = make_order(world.staff, world.karaage, DAY)
+    admin = make_user(role=Role.ADMIN)
+    login(admin.username)
+    response = submit("/admin/holidays", {"day": "2026-12-03", "name": "創立記念日"})
+    assert response.status_code == 303
+    assert "キャンセルしました" not in client.get(response.headers["Location"]).text
+    assert _statuses([kept]) == [(OrderStatus.ORDERED, 0)]
+
+    # A shop that closes on holidays: its order is cancelled; the holiday removed, the day
+    # is ordered again and the notice has done its work.
+    world.shop.opens_on_holidays = False
+    db.session.commit()
+    db.session.execute(sa.delete(Holiday))
+    db.session.commit()
+    form = {"day": "2026-12-03", "name": "創立記念日", "cancel_orders": "y"}
+    assert submit("/admin/holidays", form).status_code == 303
+    assert _statuses([kept]) == [(OrderStatus.CANCELLED, 0)]
+    holiday_id = db.session.scalar(sa.select(Holiday.id))
+    assert submit(f"/admin/holidays/{holiday_id}/delete").status_code == 303
+    login(world.staff.username)
+    assert "創立記念日）のため" in client.get("/orders/").text
+    page = client.get("/orders/")
+    form = order_data(page, delivery_date="2026-12-03", menu_id=world.sake.id, quantity="1")
+    assert client.post("/orders/", data=form).status_code == 303
+    assert order_count(status=OrderStatus.ORDERED) == 1
     assert "お休みのためキャンセルされたご注文" not in client.get("/orders/").text

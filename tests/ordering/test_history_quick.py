@@ -7,7 +7,7 @@ import pytest
 
 from obento.extensions import db
 from obento.filter_forms import MONTH_MESSAGE
-from obento.models import Order, OrderAction, OrderStatus
+from obento.models import Order, OrderAction, OrderStatus, ShopClosedDay
 from tests.conftest import csrf_token
 from tests.ordering.conftest import events_of, order_count, post_order
 
@@ -161,6 +161,24 @@ def test_quick_after_the_deadline_offers_the_next_day(client, login, world, cloc
     assert late.text.count("締め切りました（注文締切: 2026年11月24日(火) 14:00）") == 1
     assert "2026年11月26日(木) お届け" in late.text
     assert order_count() == 0
+
+
+def test_a_tap_refused_above_the_next_days_order_still_says_why(
+    client, login, world, clock, make_order
+):
+    """The day shown was closed meanwhile and the next one is already ordered: the page then
+    shows that order, and the reason the tap was refused above it (it used to be lost)."""
+    make_order(world.staff, world.sake, delivery_date=date(2026, 11, 26))
+    page = open_quick(client, login, world, clock)
+    assert "2026年11月25日(水) お届け" in page.text
+    db.session.add(ShopClosedDay(shop_id=world.shop.id, day=date(2026, 11, 25), reason=""))
+    db.session.commit()
+    refused = tap(client, page, world.karaage)
+    assert refused.status_code == 422
+    assert "2026年11月26日(木)分はご注文済みです" in refused.text
+    assert "注文を受け付けられませんでした。" in refused.text
+    assert refused.text.count("2026年11月25日(水)は店舗の休業日です。") == 1
+    assert order_count() == 1
 
 
 def test_quick_with_an_inactive_favourite_asks_for_a_new_one(client, login, world):
