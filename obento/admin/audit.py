@@ -112,6 +112,10 @@ def _detail_lines(detail: dict, menus: dict[int, str]) -> list[str]:
         lines.append(f"キャンセル料: {_yen(detail['cancel_fee'])}")
     if "reason" in detail:
         lines.append(f"理由: {detail['reason']}")
+    if "waived_fee" in detail:
+        lines.append(f"取り消したキャンセル料: {_yen(detail['waived_fee'])}")
+    if "waiver_reason" in detail:
+        lines.append(f"取り消しの理由: {detail['waiver_reason']}")
     if "on_behalf_of" in detail:
         lines.append("代理注文")
     if detail.get("demo"):
@@ -125,7 +129,8 @@ def _detail_lines(detail: dict, menus: dict[int, str]) -> list[str]:
 
 _DETAIL_KEYS = (
     "delivery_date", "unit_price", "from_menu", "to_menu", "from_qty", "to_qty", "menu",
-    "quantity", "cancel_fee", "reason", "on_behalf_of", "demo", "source", "legacy_id",
+    "quantity", "cancel_fee", "reason", "waived_fee", "waiver_reason",
+    "on_behalf_of", "demo", "source", "legacy_id",
 )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ placement's INSERT itself refuses a closed day (see services.orders), and a stat
 waited for the lock sees the committed closed day. So no order is left live on a closed day.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -35,9 +36,9 @@ def lock_order_writes() -> None:
     db.session.execute(sa.text("LOCK TABLE orders IN EXCLUSIVE MODE"))
 
 
-def _live_orders(day: date, shop: Shop | None) -> sa.Select:
-    """Live orders delivered on `day` by `shop`, or by every shop that closes on holidays."""
-    query = sa.select(Order).where(Order.delivery_date == day, Order.status == OrderStatus.ORDERED)
+def _day_orders(day: date, shop: Shop | None, status: OrderStatus) -> sa.Select:
+    """Orders delivered on `day` by `shop`, or by every shop that closes on holidays."""
+    query = sa.select(Order).where(Order.delivery_date == day, Order.status == status)
     if shop is not None:
         return query.where(Order.shop_id == shop.id)
     return query.join(Shop, Shop.id == Order.shop_id).where(~Shop.opens_on_holidays)
@@ -45,7 +46,7 @@ def _live_orders(day: date, shop: Shop | None) -> sa.Select:
 
 def live_orders_by_company(day: date, *, shop: Shop | None = None) -> list[tuple[str, int]]:
     """Return (company name, live orders) on `day` (see _live_orders), by company name."""
-    live = _live_orders(day, shop).subquery()
+    live = _day_orders(day, shop, OrderStatus.ORDERED).subquery()
     query = (
         sa.select(Company.name, sa.func.count())
         .join(live, live.c.company_id == Company.id)
@@ -60,40 +61,70 @@ def check_orders_confirmed(day: date, confirmed: bool, *, shop: Shop | None = No
     orders = live_orders_by_company(day, shop=shop)
     if orders and not confirmed:
         raise DomainError(
-            f"この日にはすでにご注文が{_counts(orders)}。休みにするには、"
+            f"この日にはすでにご注文が{_counts(orders)}。"
+            f"{'休業日' if shop else '休日'}にするには、"
             f"「{CONFIRM_LABEL}」にチェックを入れてください。",
             field=CONFIRM_FIELD,
             status=409,
         )
 
 
+@dataclass(frozen=True)
+class Closing:
+    """What closing a day did to its orders."""
+
+    cancelled: list[tuple[str, int]]  # (company name, live orders cancelled)
+    fees_waived: int  # orders cancelled earlier whose cancel fee was waived
+
+    def __bool__(self) -> bool:
+        return bool(self.cancelled or self.fees_waived)
+
+
 def cancel_orders_of_closed_day(
     day: date, actor: User, reason: str, *, shop: Shop | None = None, now: datetime | None = None
-) -> list[tuple[str, int]]:
-    """Cancel the day's live orders without a fee; return (company name, cancelled) pairs.
+) -> Closing:
+    """Cancel the day's live orders without a fee, and waive the fees of orders cancelled
+    earlier that day (no lunch is made on a closed day, so none is owed).
 
     `reason` is kept in each event and shown with the cancelled order.
     """
     now = now or utcnow()
     cancelled: dict[str, int] = {}
-    live = _live_orders(day, shop).options(joinedload(Order.company)).order_by(Order.id)
-    for order in db.session.scalars(live):
+    live = _day_orders(day, shop, OrderStatus.ORDERED).options(joinedload(Order.company))
+    for order in db.session.scalars(live.order_by(Order.id)):
         order.status = OrderStatus.CANCELLED
         order.cancel_fee = 0
         order.cancelled_at = now
         order.updated_at = now
         record_event(order, actor, OrderAction.CANCELLED, cancel_fee=0, reason=reason)
         cancelled[order.company.name] = cancelled.get(order.company.name, 0) + 1
+    charged = _day_orders(day, shop, OrderStatus.CANCELLED).where(Order.cancel_fee > 0)
+    waived = list(db.session.scalars(charged.order_by(Order.id)))
+    for order in waived:
+        fee, order.cancel_fee, order.updated_at = order.cancel_fee, 0, now
+        record_event(
+            order, actor, OrderAction.CANCELLED, cancel_fee=0, waived_fee=fee, waiver_reason=reason
+        )
     db.session.flush()
-    return sorted(cancelled.items())
+    return Closing(sorted(cancelled.items()), len(waived))
 
 
-def orders_cancelled_message(cancelled: list[tuple[str, int]]) -> str:
-    """The notice after closing a day whose orders were cancelled."""
-    return (
-        f"この日のご注文{_counts(cancelled, verb='をキャンセルしました')}。"
-        "キャンセル料はかかりません。各社の会社代表へご連絡ください。"
-    )
+def orders_cancelled_message(closing: Closing) -> str:
+    """The notice after closing a day that had orders."""
+    parts = []
+    if closing.cancelled:
+        parts.append(
+            f"この日のご注文{_counts(closing.cancelled, verb='をキャンセルしました')}。"
+            "キャンセル料はかかりません。"
+        )
+    if closing.fees_waived:
+        parts.append(
+            f"すでにキャンセル料がかかっていたこの日のご注文{closing.fees_waived}件は、"
+            "キャンセル料を取り消しました。"
+        )
+    if closing.cancelled:
+        parts.append("各社の会社代表へご連絡ください。")
+    return "".join(parts)
 
 
 def _counts(orders: list[tuple[str, int]], verb: str = "あります") -> str:

@@ -16,6 +16,7 @@ from obento.extensions import db
 from obento.models import Holiday, User
 from obento.services import DomainError
 from obento.services.closures import (
+    Closing,
     cancel_orders_of_closed_day,
     check_orders_confirmed,
     lock_order_writes,
@@ -50,9 +51,10 @@ def holiday_lines(first: date, last: date) -> list[HolidayLine]:
 
 def add_holiday(
     day: date, name: str, actor: User, *, cancel_orders: bool = False
-) -> tuple[Holiday, list[tuple[str, int]]]:
-    """Declare `day` a holiday for every shop that closes on holidays; return it and the
-    orders cancelled, by company (confirmed by `cancel_orders`, see services.closures)."""
+) -> tuple[Holiday, Closing]:
+    """Declare `day` a holiday for every shop that closes on holidays; return it and what
+    became of the day's orders (cancelled when `cancel_orders` confirms it, see
+    services.closures)."""
     name = name.strip()
     if not name:
         raise DomainError("祝日・休日の名前を入力してください。", field="name")

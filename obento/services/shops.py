@@ -12,6 +12,7 @@ from obento.extensions import db
 from obento.models import MONDAY_TO_FRIDAY, Order, OrderStatus, Shop, ShopClosedDay, User
 from obento.services import DomainError
 from obento.services.closures import (
+    Closing,
     cancel_orders_of_closed_day,
     check_orders_confirmed,
     lock_order_writes,
@@ -155,8 +156,8 @@ def set_shop_active(shop: Shop, active: bool) -> None:
 
 def add_closed_day(
     shop: Shop, day: date, reason: str, actor: User, *, cancel_orders: bool = False
-) -> tuple[ShopClosedDay, list[tuple[str, int]]]:
-    """Mark a day closed at the shop; return it and the orders cancelled, by company.
+) -> tuple[ShopClosedDay, Closing]:
+    """Mark a day closed at the shop; return it and what became of the day's orders.
 
     A day that has orders is closed only when `cancel_orders` confirms that they are to be
     cancelled without a fee (services.closures).

@@ -59,7 +59,7 @@ def test_closing_a_day_with_orders_asks_first_and_writes_nothing(
     response = submit("/shop/calendar", {"day": "2026-12-03", "reason": "臨時休業"})
     assert response.status_code == 409
     assert (
-        "この日にはすでにご注文が3件あります（あおば建設 1件、さくら商事 2件）。休みにするには、"
+        "この日にはすでにご注文が3件あります（あおば建設 1件、さくら商事 2件）。休業日にするには、"
         f"「{CONFIRM}」にチェックを入れてください。"
     ) in response.text
     assert 'id="cancel_orders-error"' in response.text  # beside the checkbox
@@ -100,6 +100,58 @@ def test_a_confirmed_closing_cancels_the_days_orders_without_a_fee(
     assert "キャンセル済みのご注文" in mine
     assert f"{reason}のため、キャンセル料なしでキャンセルされました。" in mine
     assert "キャンセル料はかかりません" in mine
+
+
+def test_closing_waives_the_fees_of_orders_cancelled_earlier_that_day(
+    client, world, orders, login, make_user, make_order, submit
+):
+    """No lunch is made on a closed day: a fee charged for cancelling it is owed no more."""
+    charged = make_order(
+        make_user(company=world.company, name="石井 花子"),
+        world.karaage,
+        DAY,
+        status=OrderStatus.CANCELLED,
+        cancel_fee=300,
+    )
+    free = make_order(make_user(company=world.company), world.sake, DAY, status="cancelled")
+    shop_user = _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    page = client.get(submit("/shop/calendar", form).headers["Location"]).text
+    assert (
+        "この日のご注文3件をキャンセルしました（あおば建設 1件、さくら商事 2件）。"
+        "キャンセル料はかかりません。すでにキャンセル料がかかっていたこの日のご注文1件は、"
+        "キャンセル料を取り消しました。各社の会社代表へご連絡ください。"
+    ) in page
+    assert _statuses([charged, free]) == [(OrderStatus.CANCELLED, 0)] * 2
+    (event,) = events_of(charged)
+    assert event.actor_id == shop_user.id and event.detail == {
+        "cancel_fee": 0,
+        "waived_fee": 300,
+        "waiver_reason": "まごころ弁当の休業日（臨時休業）",
+    }
+    assert events_of(free) == []
+
+    login(make_user(role=Role.MANAGER, company=world.company).username)
+    billing = client.get("/company/billing?month=2026-12").text
+    assert "300円" not in billing
+    login(make_user(role=Role.ADMIN).username)
+    audit = client.get("/admin/audit").text
+    assert "取り消したキャンセル料: 300円" in audit
+    assert "取り消しの理由: まごころ弁当の休業日（臨時休業）" in audit
+
+
+def test_a_day_with_only_a_charged_cancel_is_closed_without_asking(
+    client, world, login, make_user, make_order, submit
+):
+    charged = make_order(world.staff, world.karaage, DAY, status="cancelled", cancel_fee=300)
+    _shop_login(world, login, make_user)
+    response = submit("/shop/calendar", {"day": "2026-12-03"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    waived = "すでにキャンセル料がかかっていたこの日のご注文1件は、キャンセル料を取り消しました。"
+    assert waived in page
+    assert "各社の会社代表" not in page
+    assert _statuses([charged]) == [(OrderStatus.CANCELLED, 0)]
 
 
 def test_a_day_without_orders_is_closed_without_asking(client, world, login, make_user, submit):
