@@ -108,8 +108,9 @@ def test_billing_history_and_admin_lists_are_cards(
     expect(total.locator("th")).to_have_text("合計（3人）")
     expect(total.locator('td[data-label="給与天引き額"]')).to_have_text("3,450円")
     assert total.locator("td").first.evaluate(LABEL) == '"給与天引き額"'
-    for path in ["/company/orders", "/company/users"]:
-        assert_cards(page, live_server.url + path)
+    assert_cards(page, live_server.url + "/company/orders")
+    expect(page.locator("tr.subtotal").first).to_be_hidden()  # one order each: no 小計 card
+    assert_cards(page, live_server.url + "/company/users")
 
     page.context.clear_cookies()
     browser_login(page, open_world.staff.username)
