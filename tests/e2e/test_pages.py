@@ -33,10 +33,12 @@ PAGES = {
     ],
 }
 
-# Visible buttons, links styled as buttons, menu links and text inputs lower than 44px.
-# Checkboxes and radios are left out: each sits in a label row that is 44px high.
+# Visible buttons, links styled as buttons, menu links, links standing alone or in a card
+# (一覧に戻る, ← 前の月, a user's name) and text inputs lower than 44px. Checkboxes and radios
+# are left out: each sits in a label row that is 44px high.
 SMALL_TARGETS = """() => [...document.querySelectorAll(
-    'a.button, button, select, .site-nav a, .quick-links a, '
+    'a.button, button, select, .site-nav a, .quick-links a, .phone-cards td a, .link-row a, '
+    + '.pager a, .calendar-month-nav a, form > a, '
     + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio])')]
   .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
   .map(el => el.outerHTML.slice(0, 80))"""

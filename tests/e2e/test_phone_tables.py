@@ -108,8 +108,9 @@ def test_billing_history_and_admin_lists_are_cards(
     expect(total.locator("th")).to_have_text("合計（3人）")
     expect(total.locator('td[data-label="給与天引き額"]')).to_have_text("3,450円")
     assert total.locator("td").first.evaluate(LABEL) == '"給与天引き額"'
-    for path in ["/company/orders", "/company/users"]:
-        assert_cards(page, live_server.url + path)
+    assert_cards(page, live_server.url + "/company/orders")
+    expect(page.locator("tr.subtotal").first).to_be_hidden()  # one order each: no 小計 card
+    assert_cards(page, live_server.url + "/company/users")
 
     page.context.clear_cookies()
     browser_login(page, open_world.staff.username)
@@ -152,3 +153,29 @@ def test_tables_stay_tables_on_a_desktop_and_in_print(
     table = phone_page.locator("table.billing").first
     assert table.evaluate("table => getComputedStyle(table).display") == "table"
     assert table.locator("td").first.evaluate(LABEL) == "none"
+
+
+def test_long_menu_names_wrap_inside_the_tables(
+    phone_page, live_server, browser_login, make_menu, make_order, busy_day, open_world
+):
+    """A long menu name wraps in its cell: the amounts stay in the box, even 360px wide."""
+    world = open_world
+    long_name = "特製国産黒毛和牛すき焼き風重と季節の彩り野菜の炊き合わせ御膳"
+    menu = make_menu(shop=world.shop, name=long_name, price=1280, sort_order=3)
+    make_order(world.manager, menu, busy_day, quantity=2)
+    day = busy_day.isoformat()
+    page = phone_page
+    for user, paths in [
+        (world.shop_user, [f"/shop/orders?date={day}", f"/shop/sheet?date={day}"]),
+        (
+            world.manager,
+            [f"/company/orders?date={day}", f"/company/sheet?date={day}&shop={world.shop.id}"],
+        ),
+    ]:
+        page.context.clear_cookies()
+        browser_login(page, user.username)
+        for width in (PHONE["width"], 360):
+            page.set_viewport_size({"width": width, "height": PHONE["height"]})
+            for path in paths:
+                assert_cards(page, live_server.url + path)
+                expect(page.get_by_text(long_name).first).to_be_visible()

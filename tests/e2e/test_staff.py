@@ -1,6 +1,6 @@
 """A staff member's day in a real browser: order, change, cancel, history; the one-tap page."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from obento.calendar import format_date
 from obento.extensions import db
 from obento.models import Order, OrderStatus
-from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.e2e.conftest import PHONE, assert_no_horizontal_scroll, jst_today
 
 
 def orders_of(user) -> list[Order]:
@@ -58,6 +58,21 @@ def test_order_change_cancel_and_history(page, live_server, browser_login, open_
     page.get_by_role("link", name="この月の注文履歴").click()
     expect(page.locator(".month-total")).to_contain_text("0円")
     expect(page.locator("tr.cancelled")).to_contain_text("キャンセル済み")
+
+
+def test_one_tap_button_comes_before_the_other_orders_on_a_phone(
+    phone_page, live_server, browser_login, make_order, open_world
+):
+    today = jst_today()
+    for days in (0, 2, 3, 4):
+        make_order(open_world.staff, open_world.saba, today + timedelta(days=days))
+    page = phone_page
+    browser_login(page, open_world.staff.username)
+    page.goto(live_server.url + "/quick")
+    expect(page.locator(".quick-others li")).to_have_count(4)
+    button = page.get_by_role("button", name="注文する", exact=True).bounding_box()
+    assert button["y"] + button["height"] <= PHONE["height"]  # on the first screen
+    assert button["y"] < page.locator(".quick-others").bounding_box()["y"]
 
 
 def test_one_tap_order_on_a_phone(phone_page, live_server, browser_login, open_world):
