@@ -14,7 +14,7 @@ from obento.forms import add_domain_error
 from obento.forms.shops import HolidayForm
 from obento.models import Role
 from obento.services import DomainError
-from obento.services.closures import orders_cancelled_message
+from obento.services.closures import closing_message
 from obento.services.holidays import add_holiday, holiday_lines, remove_holiday
 
 
@@ -45,7 +45,7 @@ def holidays_add():
     if not form.validate_on_submit():
         return holidays_page(form, 422)
     try:
-        holiday, cancelled = add_holiday(
+        holiday, closing = add_holiday(
             form.day.data, form.name.data, current_user, cancel_orders=form.cancel_orders.data
         )
     except DomainError as error:
@@ -57,8 +57,8 @@ def holidays_add():
         "holiday added day=%s name=%s by=%s", holiday.day, holiday.name, current_user.username
     )
     flash(f"{format_date(holiday.day)}を休日（{holiday.name}）にしました。", "success")
-    if cancelled:
-        flash(orders_cancelled_message(cancelled), "warning")
+    if closing:
+        flash(closing_message(closing), "warning")
     return redirect(url_for("admin.holidays"), code=303)
 
 

@@ -109,7 +109,7 @@ def cancel_orders_of_closed_day(
     return Closing(sorted(cancelled.items()), len(waived))
 
 
-def orders_cancelled_message(closing: Closing) -> str:
+def closing_message(closing: Closing) -> str:
     """The notice after closing a day that had orders."""
     parts = []
     if closing.cancelled:

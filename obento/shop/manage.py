@@ -20,7 +20,7 @@ from obento.forms.menus import MenuForm
 from obento.forms.shops import ClosedDayForm, ShopRulesForm
 from obento.models import Menu, Role, Shop
 from obento.services import DomainError
-from obento.services.closures import orders_cancelled_message
+from obento.services.closures import closing_message
 from obento.services.menus import (
     create_menu,
     delete_menu,
@@ -98,7 +98,7 @@ def add_closed_day_action(shop: Shop, links: Links):
     form = ClosedDayForm()
     if form.validate_on_submit():
         try:
-            closed, cancelled = add_closed_day(
+            closed, closing = add_closed_day(
                 shop,
                 form.day.data,
                 form.reason.data or "",
@@ -111,8 +111,8 @@ def add_closed_day_action(shop: Shop, links: Links):
             return calendar_page(shop, links, form, error.status)
         db.session.commit()
         flash(f"{format_date(closed.day)}を休業日にしました。", "success")
-        if cancelled:
-            flash(orders_cancelled_message(cancelled), "warning")
+        if closing:
+            flash(closing_message(closing), "warning")
         return redirect(links.url("calendar", month=f"{closed.day:%Y-%m}"), code=303)
     return calendar_page(shop, links, form, 422)
 
