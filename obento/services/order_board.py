@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from obento import calendar
 from obento.calendar import OrderPermission
+from obento.database import unplanned
 from obento.extensions import db
 from obento.models import (
     Menu,
@@ -146,7 +147,7 @@ def upcoming_orders(user: User, now: datetime, company_id: int | None = None) ->
     today = calendar.local_today(now)
     query = sa.select(Order).where(
         Order.user_id == user.id,
-        Order.delivery_date >= today,
+        Order.delivery_date >= unplanned(sa.literal(today, sa.Date)),
         Order.status == OrderStatus.ORDERED,
     )
     if company_id is not None:

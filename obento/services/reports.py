@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from obento.calendar import local_today
 from obento.clock import utcnow
+from obento.database import unplanned
 from obento.extensions import db
 from obento.fragment_cache import FragmentCache
 from obento.models import Company, Menu, Order, OrderStatus, Shop, User
@@ -229,10 +230,13 @@ def _shop_query(*conditions) -> sa.Select:
 
 
 # The shop's statements are built once (the day list runs on every reload while packing);
-# each call binds shop_id, first and last.
+# each call binds shop_id, first and last, unplanned: one generic plan for every history.
 _IN_SHOP_PERIOD = (
-    Order.shop_id == sa.bindparam("shop_id"),
-    Order.delivery_date.between(sa.bindparam("first"), sa.bindparam("last")),
+    Order.shop_id == unplanned(sa.bindparam("shop_id", type_=sa.Integer)),
+    Order.delivery_date.between(
+        unplanned(sa.bindparam("first", type_=sa.Date)),
+        unplanned(sa.bindparam("last", type_=sa.Date)),
+    ),
 )
 _SHOP_ORDERS = _shop_query(*_IN_SHOP_PERIOD)
 _SHOP_LIVE_ORDERS = _shop_query(*_IN_SHOP_PERIOD, Order.status == OrderStatus.ORDERED)
