@@ -29,6 +29,12 @@ def unplanned(value: sa.ColumnElement) -> sa.ScalarSelect:
     return sa.select(value).scalar_subquery()
 
 
+def constant(value) -> sa.BindParameter:
+    """`value` written into the statement's text instead of sent as a parameter, so that a
+    prepared statement's generic plan is estimated for it too (see `unplanned`)."""
+    return sa.literal(value, literal_execute=True)
+
+
 @sa.event.listens_for(sa.orm.Session, "do_orm_execute")
 def read_without_transaction(orm_execute_state) -> None:
     """Give a GET or HEAD request's session an autocommit connection when it first needs one.

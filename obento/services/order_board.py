@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from obento import calendar
 from obento.calendar import OrderPermission
-from obento.database import unplanned
+from obento.database import constant, unplanned
 from obento.extensions import db
 from obento.models import (
     Menu,
@@ -174,7 +174,7 @@ def _cancelled_by_closing_query() -> sa.Select:
         .where(
             again.user_id == Order.user_id,
             again.delivery_date == Order.delivery_date,
-            again.status == OrderStatus.ORDERED,
+            again.status == constant(OrderStatus.ORDERED),
         )
         .exists()
     )
@@ -183,9 +183,9 @@ def _cancelled_by_closing_query() -> sa.Select:
         .join(OrderEvent, OrderEvent.order_id == Order.id)
         .where(
             Order.user_id == sa.bindparam("user_id", type_=sa.Integer),
-            Order.delivery_date >= sa.bindparam("today", type_=sa.Date),
-            Order.status == OrderStatus.CANCELLED,
-            OrderEvent.action == OrderAction.CANCELLED,
+            Order.delivery_date >= unplanned(sa.bindparam("today", type_=sa.Date)),
+            Order.status == constant(OrderStatus.CANCELLED),
+            OrderEvent.action == constant(OrderAction.CANCELLED),
             _REASON.is_not(None),
             ~ordered_again,
         )
