@@ -4,7 +4,9 @@ The day is closed only when its orders are to be cancelled as well, without a fe
 racing the closing is either cancelled with the others or refused.
 """
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -100,6 +102,32 @@ def test_a_confirmed_closing_cancels_the_days_orders_without_a_fee(
     assert "キャンセル済みのご注文" in mine
     assert f"{reason}のため、キャンセル料なしでキャンセルされました。" in mine
     assert "キャンセル料はかかりません" in mine
+
+
+def test_the_order_log_quotes_a_reason_with_spaces_quotes_or_equals_signs(
+    app, client, world, orders, login, make_user, submit
+):
+    """The reason is free text: unquoted, `臨時休業 qty=99` would read as a field qty=99."""
+    shop_user = _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": '臨時休業 qty=99 "急用"', "cancel_orders": "y"}
+    assert submit("/shop/calendar", form).status_code == 303
+    order = orders[0][0]
+    expected = (
+        f"ORDER 注文取消 order_id={order.id} company={order.company_id} user={order.user_id} "
+        f"shop={order.shop_id} menu={order.menu_id} qty=1 actor={shop_user.id} cancel_fee=0 "
+        r'reason="まごころ弁当の休業日（臨時休業 qty=99 \"急用\"）"'
+    )
+    line = re.compile(
+        rb"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0900 " + re.escape(expected.encode()) + rb"\n",
+        re.MULTILINE,
+    )
+    files = sorted(Path(app.config["LOG_DIR"]).glob("order-*.log"))
+    written = [path for path in files if line.search(path.read_bytes())]
+    assert len(written) == 1, "the line is written once, byte for byte"
+
+    login(make_user(role=Role.ADMIN).username)
+    shown = client.get(f"/admin/logs/{written[0].name}").text
+    assert expected.replace('"', "&#34;") in shown
 
 
 def test_closing_waives_the_fees_of_orders_cancelled_earlier_that_day(
