@@ -9,22 +9,31 @@ Orders placed while the day is being closed: `lock_order_writes` makes the closi
 every transaction that is writing orders and holds new writes back until it commits; the
 placement's INSERT itself refuses a closed day (see services.orders), and a statement that
 waited for the lock sees the committed closed day. So no order is left live on a closed day.
+
+The pages that list a cancelled order say why a closing cancelled it (`closing_notes`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.orm import joinedload
 
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.models import Company, Order, OrderAction, OrderStatus, Shop, User
+from obento.models import Company, Order, OrderAction, OrderEvent, OrderStatus, Shop, User
 from obento.services import DomainError
 from obento.services.audit import record_event
 
 CONFIRM_FIELD = "cancel_orders"
 CONFIRM_LABEL = "この日のご注文をキャンセル料なしでキャンセルする"
+
+# What a closing keeps in the `cancelled` event's detail (see cancel_orders_of_closed_day).
+CLOSING_REASON = OrderEvent.detail["reason"].astext
+_WAIVER_REASON = OrderEvent.detail["waiver_reason"].astext
+_WAIVED_FEE = OrderEvent.detail["waived_fee"].astext.cast(sa.Integer)
 
 
 def lock_order_writes() -> None:
@@ -131,3 +140,41 @@ def _counts(orders: list[tuple[str, int]], verb: str = "あります") -> str:
     total = sum(count for _, count in orders)
     companies = "、".join(f"{name} {count}件" for name, count in orders)
     return f"{total}件{verb}（{companies}）"
+
+
+@dataclass(frozen=True)
+class ClosingNote:
+    """Why a closing cancelled an order, or took back the fee of one cancelled earlier."""
+
+    reason: str
+    waived_fee: int = 0  # the fee taken back; 0 when the closing cancelled the order itself
+
+
+def closing_notes(orders: Iterable) -> dict[int, ClosingNote]:
+    """Return {order id: ClosingNote} for the cancelled ones of `orders` (anything with `id`
+    and `is_cancelled`) whose last cancellation came from a closing, in one query."""
+    ids = [order.id for order in orders if order.is_cancelled]
+    if not ids:
+        return {}
+    notes = {}
+    for order_id, reason, waiver_reason, waived_fee in db.session.execute(
+        _LAST_CANCELLATIONS, {"ids": ids}
+    ):
+        if reason is not None:
+            notes[order_id] = ClosingNote(reason)
+        elif waiver_reason is not None:
+            notes[order_id] = ClosingNote(waiver_reason, waived_fee or 0)
+    return notes
+
+
+# The last `cancelled` event of each order: the closing's, or a person's (without a reason).
+# The ids ride in one array parameter, so the statement is the same for 1 order or 1,000.
+_LAST_CANCELLATIONS = (
+    sa.select(OrderEvent.order_id, CLOSING_REASON, _WAIVER_REASON, _WAIVED_FEE)
+    .where(
+        OrderEvent.order_id == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer))),
+        OrderEvent.action == OrderAction.CANCELLED,
+    )
+    .ext(distinct_on(OrderEvent.order_id))
+    .order_by(OrderEvent.order_id, OrderEvent.id.desc())
+)

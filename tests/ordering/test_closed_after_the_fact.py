@@ -168,6 +168,45 @@ def test_closing_waives_the_fees_of_orders_cancelled_earlier_that_day(
     assert "取り消しの理由: まごころ弁当の休業日（臨時休業）" in audit
 
 
+def test_the_company_list_and_the_history_say_why_a_closing_cancelled(
+    client, world, orders, login, make_user, make_order, submit
+):
+    """Not just キャンセル済み: whoever reads the list sees that the shop closed and that no
+    fee is owed, also for a fee taken back from an order cancelled earlier that day."""
+    ishii = make_user(company=world.company, name="石井 花子")
+    charged = make_order(ishii, world.karaage, DAY, status=OrderStatus.CANCELLED, cancel_fee=300)
+    make_order(world.staff, world.sake, date(2026, 12, 4), status="cancelled")  # their own
+    _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    assert submit("/shop/calendar", form).status_code == 303
+    closed = "（まごころ弁当の休業日（臨時休業）のため、キャンセル料なし）"
+    waived = "（まごころ弁当の休業日（臨時休業）のため、キャンセル料300円は取り消し）"
+
+    login(make_user(role=Role.MANAGER, company=world.company).username)
+    page = client.get("/company/orders?date=2026-12-04&days_ago=1").text
+    badge = '<span class="badge badge-cancelled">キャンセル済み</span>'
+    assert page.count(f'{badge}<span class="closing-note">{closed}</span>') == 2  # さくら商事's
+    assert page.count(f'{badge}<span class="closing-note">{waived}</span>') == 1
+    assert page.count(f"{badge}</td>") == 1  # the staff member's own cancel of 12-04: no reason
+
+    login(world.staff.username)
+    history = client.get("/orders/history?month=2026-12").text
+    mark = '<span class="cancelled-mark">キャンセル済み</span>'
+    assert f'{mark}<span class="closing-note">{closed}</span>' in history
+    assert f"{mark}</td>" in history  # 12-04, cancelled by the staff member
+
+    login(ishii.username)
+    shown = client.get(f"/orders/{charged.id}").text
+    assert (
+        "<dt>キャンセル料の取り消し</dt><dd>まごころ弁当の休業日（臨時休業）のため、"
+        "キャンセル料300円は取り消されました。</dd>"
+    ) in shown
+    assert (
+        f'{mark}<span class="closing-note">{waived}</span>'
+        in client.get("/orders/history?month=2026-12").text
+    )
+
+
 def test_a_day_with_only_a_charged_cancel_is_closed_without_asking(
     client, world, login, make_user, make_order, submit
 ):
