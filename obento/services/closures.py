@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.orm import joinedload
 
+from obento.calendar import cancel_deadline, local_today
 from obento.clock import utcnow
 from obento.extensions import db
 from obento.models import Company, Order, OrderAction, OrderEvent, OrderStatus, Shop, User
@@ -29,6 +30,9 @@ from obento.services.audit import record_event
 
 CONFIRM_FIELD = "cancel_orders"
 CONFIRM_LABEL = "この日のご注文をキャンセル料なしでキャンセルする"
+# Asked for as well when some of them are past their cancel deadline (the day is today).
+LATE_CONFIRM_FIELD = "cancel_late_orders"
+LATE_CONFIRM_LABEL = "キャンセル締切を過ぎたご注文もキャンセルする（お弁当はお届けしません）"
 
 # What a closing keeps in the `cancelled` event's detail (see cancel_orders_of_closed_day).
 CLOSING_REASON = OrderEvent.detail["reason"].astext
@@ -65,17 +69,60 @@ def live_orders_by_company(day: date, *, shop: Shop | None = None) -> list[tuple
     return [(name, count) for name, count in db.session.execute(query)]
 
 
-def check_orders_confirmed(day: date, confirmed: bool, *, shop: Shop | None = None) -> None:
-    """Refuse to close a day that has live orders unless their cancelling was confirmed."""
+def _past_cancel_deadline(day: date, now: datetime, shop: Shop | None) -> list[tuple[str, int]]:
+    """Return ("shop name HH:MM", live orders) for the shops whose orders on `day` are past
+    their cancel deadline at `now`, by shop name: lunches that may already be made or
+    delivered."""
+    if day > local_today(now):  # a cancel deadline is on the delivery day
+        return []
+    live = _day_orders(day, shop, OrderStatus.ORDERED).subquery()
+    rows = db.session.execute(
+        sa.select(Shop.name, Shop.cancel_deadline_time, sa.func.count().label("orders"))
+        .join(live, live.c.shop_id == Shop.id)
+        .group_by(Shop.id)
+        .order_by(Shop.name)
+    )
+    return [
+        (f"{row.name} {row.cancel_deadline_time:%H:%M}", row.orders)
+        for row in rows
+        if now >= cancel_deadline(row, day)
+    ]
+
+
+def check_orders_confirmed(
+    day: date,
+    confirmed: bool,
+    *,
+    late_confirmed: bool = False,
+    shop: Shop | None = None,
+    now: datetime,
+) -> None:
+    """Refuse to close a day that has live orders unless their cancelling was confirmed;
+    orders past their cancel deadline need a confirmation of their own, asked for with a
+    warning that their lunches may already be made or delivered."""
     orders = live_orders_by_company(day, shop=shop)
-    if orders and not confirmed:
+    if not orders:
+        return
+    late = _past_cancel_deadline(day, now, shop)
+    if confirmed and (late_confirmed or not late):
+        return
+    closed = "休業日" if shop else "休日"
+    found = f"この日にはすでにご注文が{_counts(orders)}。"
+    if not late:
         raise DomainError(
-            f"この日にはすでにご注文が{_counts(orders)}。"
-            f"{'休業日' if shop else '休日'}にするには、"
-            f"「{CONFIRM_LABEL}」にチェックを入れてください。",
+            f"{found}{closed}にするには、「{CONFIRM_LABEL}」にチェックを入れてください。",
             field=CONFIRM_FIELD,
             status=409,
         )
+    raise DomainError(
+        f"{found}このうち{sum(count for _, count in late)}件は、キャンセル締切"
+        f"（{'、'.join(deadline for deadline, _ in late)}）を過ぎています。"
+        "お弁当はすでに作られているか、お届け済みかもしれません。"
+        f"お届けしないことを確かめたうえで{closed}にするには、「{CONFIRM_LABEL}」と"
+        f"「{LATE_CONFIRM_LABEL}」の両方にチェックを入れてください。",
+        field=LATE_CONFIRM_FIELD,
+        status=409,
+    )
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,9 @@ def test_a_confirmed_closing_cancels_the_days_orders_without_a_fee(
 ):
     clock.set_jst("2026-12-03 11:00")  # after the cancel deadline: the fee would be due
     shop_user = _shop_login(world, login, make_user)
-    response = submit(
-        "/shop/calendar", {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
-    )
+    # Past the cancel deadline, the second box confirms (test_closing_past_deadline.py).
+    form = {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    response = submit("/shop/calendar", {**form, "cancel_late_orders": "y"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
     assert "2026年12月3日(木)を休業日にしました。" in page
