@@ -86,6 +86,11 @@ def _apply_rules(shop: Shop, rules: ShopRules) -> None:
             f"{rules.order_deadline_days_before}日先以上まで受け付けないと注文できる日がありません。",
             field="max_days_ahead",
         )
+    if shop.opens_on_holidays and not rules.opens_on_holidays:
+        # Closing on holidays closes the administrator's holidays too: wait for a holiday
+        # being added (services.holidays), so that either its check counts this shop's
+        # orders or orders_on_days_no_longer_open sees the holiday; never neither.
+        lock_order_writes()
     for name, value in vars(rules).items():
         setattr(shop, name, value)
 
