@@ -3,11 +3,15 @@
 Each line is appended to `<LOG_DIR>/<name>-YYYY-MM-DD.log`, the date taken in the business
 time zone. Opening by date instead of renaming at midnight (TimedRotatingFileHandler) keeps
 several gunicorn workers from rotating the same file under each other.
+
+Order-log lines are `key=value` fields (logfmt, see `log_fields`), so that free text such as
+a closing's reason cannot run into the next field or make up one of its own.
 """
 
 import logging
 import os
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +23,48 @@ LOG_NAMES = (APP_LOG, ORDER_LOG)
 _FILE_NAME = re.compile(r"^(app|order)-(\d{4}-\d{2}-\d{2})\.log$")
 
 order_logger = logging.getLogger("obento.orders")
+
+# Characters nobody sees (controls, format characters, line and paragraph separators): written
+# as escapes, so a line break or a bidi override in a name cannot forge or hide a log line.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def log_fields(fields: dict) -> str:
+    """Return `key=value key=value ...` with every value as `log_value` writes it."""
+    return " ".join(f"{key}={log_value(value)}" for key, value in fields.items())
+
+
+def log_value(value) -> str:
+    """Write a value of a `key=value` field so that the line splits back unambiguously.
+
+    A value as it is when it holds no space, `"`, `=`, `\\` or invisible character and is
+    neither empty nor `-` (which stands for "none"); otherwise in double quotes, with `"` and
+    `\\` escaped by a backslash and invisible characters as `\\n`, `\\r`, `\\t` or `\\uXXXX`
+    (`\\UXXXXXXXX` above U+FFFF). None is `-`.
+    """
+    if value is None:
+        return "-"
+    text = str(value)
+    if text and text != "-" and not any(_needs_quotes(char) for char in text):
+        return text
+    return '"' + "".join(_escaped(char) for char in text) + '"'
+
+
+def _needs_quotes(char: str) -> bool:
+    return char in _ESCAPES or char == "=" or char.isspace() or _is_invisible(char)
+
+
+def _escaped(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if _is_invisible(char):
+        return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+    return char
+
+
+def _is_invisible(char: str) -> bool:
+    return unicodedata.category(char) in _INVISIBLE
 
 
 class DailyFileHandler(logging.Handler):

@@ -7,7 +7,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from obento.logs import DailyFileHandler, log_files, order_logger
+import pytest
+
+from obento.logs import DailyFileHandler, log_fields, log_files, log_value, order_logger
 
 
 def _record_at(instant: datetime, message: str) -> logging.LogRecord:
@@ -129,3 +131,42 @@ def test_a_relative_log_dir_is_under_the_checkout_whatever_the_working_directory
         check=True,
     ).stdout.strip()
     assert shown == str(checkout / "logs")
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (12, "12"),
+        (None, "-"),
+        ("まごころ弁当の休業日（臨時休業）", "まごころ弁当の休業日（臨時休業）"),
+        ("2026-12-03", "2026-12-03"),
+        ("", '""'),
+        ("-", '"-"'),
+        ("臨時 休業", '"臨時 休業"'),
+        ("年末\u3000年始", '"年末\u3000年始"'),  # an ideographic space is a space too
+        ("a=b", '"a=b"'),
+        ('say "hi"', r'"say \"hi\""'),
+        ("C:\\temp", r'"C:\\temp"'),
+        ("line\nbreak\r\ttab", r'"line\nbreak\r\ttab"'),
+        ("rtl\u202eevil\u2028sep", r'"rtl\u202eevil\u2028sep"'),
+        ("tag\U000e0001", r'"tag\U000e0001"'),
+    ],
+)
+def test_log_values_are_quoted_and_escaped_only_where_a_line_would_be_ambiguous(value, written):
+    assert log_value(value) == written
+
+
+def test_log_fields_split_back_into_the_fields_written():
+    """What a reader of the log (a person, grep, a logfmt parser) relies on: every field
+    starts at a space outside quotes, so free text cannot make up a field of its own."""
+    import shlex
+
+    fields = {"order_id": 7, "actor": None, "reason": '休業 qty=99 "急用"', "cancel_fee": 0}
+    line = log_fields(fields)
+    assert line == r'order_id=7 actor=- reason="休業 qty=99 \"急用\"" cancel_fee=0'
+    assert [part.split("=", 1) for part in shlex.split(line)] == [
+        ["order_id", "7"],
+        ["actor", "-"],
+        ["reason", '休業 qty=99 "急用"'],
+        ["cancel_fee", "0"],
+    ]

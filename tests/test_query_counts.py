@@ -2,8 +2,9 @@
 
 Each page is loaded on a small data set, the data set grows twentyfold (employees, their orders
 on the listed day, over the month and in the history, their audit events), and the page is
-loaded again: a query per row (an N+1) shows up as a larger count. The shop list and sheet and
-the audit page also have their own checks (tests/shop/test_shop_csv_and_sheet.py,
+loaded again: a query per row (an N+1) shows up as a larger count. Among the orders are some a
+closed day cancelled (or whose fee it took back), whose reason the lists show. The shop list
+and sheet and the audit page also have their own checks (tests/shop/test_shop_csv_and_sheet.py,
 tests/admin/test_audit_and_logs.py).
 """
 
@@ -47,10 +48,15 @@ def world(make_shop, make_company, make_menu, make_user, clock):
     )
 
 
+CLOSED = "弁当屋の休業日（臨時休業）"
+
+
 def grow(world: World, start: int, stop: int) -> None:
     """Add employees start..stop-1, each with orders on DAY, earlier in the month and in the
     history, and orders of `me` on past and coming days (11-25 from the start: the day /quick
-    shows; 11-27 and 11-28 left free for the measured order POSTs)."""
+    shows; 11-27 and 11-28 left free for the measured order POSTs). A closed day cancelled
+    each employee's 11-23 order and `me`'s past orders of numbers 1, 5, 9...; of numbers
+    3, 7, 11... it took back the fee of `me`'s own cancel."""
     employees = [
         User(
             username=f"employee-{number}",
@@ -65,6 +71,7 @@ def grow(world: World, start: int, stop: int) -> None:
     db.session.add_all(employees)
     db.session.flush()
     orders = [order(world.me, world.menus[0], date(2026, 11, 25))] if start == 0 else []
+    closed = []  # (order, waived): the orders a closing cancelled, or whose fee it took back
     for number, employee in zip(range(start, stop), employees, strict=True):
         menu = world.menus[number % len(world.menus)]
         for day, status in (
@@ -73,7 +80,12 @@ def grow(world: World, start: int, stop: int) -> None:
             (date(2026, 11, 23), OrderStatus.CANCELLED),
         ):
             orders.append(order(employee, menu, day, status))
-        orders.append(order(world.me, menu, DAY - timedelta(days=10 + number)))
+        closed.append((orders[-1], False))
+        mine = order(world.me, menu, DAY - timedelta(days=10 + number))
+        orders.append(mine)
+        if number % 2:
+            mine.status = OrderStatus.CANCELLED
+            closed.append((mine, number % 4 == 3))
         if number < 12:
             orders.append(order(world.me, menu, date(2026, 11, 29) + timedelta(days=number)))
     db.session.add_all(orders)
@@ -82,7 +94,23 @@ def grow(world: World, start: int, stop: int) -> None:
         OrderEvent(order_id=each.id, actor_id=each.user_id, action="placed", detail={})
         for each in orders
     )
+    for each, waived in closed:
+        db.session.add_all(cancel_events(each, waived))
     db.session.commit()
+
+
+def cancel_events(order: Order, waived: bool) -> list[OrderEvent]:
+    """The events of a closing's cancel, or of a person's paid cancel whose fee it took back."""
+    if not waived:
+        return [cancelled(order, cancel_fee=0, reason=CLOSED)]
+    return [
+        cancelled(order, cancel_fee=300),
+        cancelled(order, cancel_fee=0, waived_fee=300, waiver_reason=CLOSED),
+    ]
+
+
+def cancelled(order: Order, **detail) -> OrderEvent:
+    return OrderEvent(order_id=order.id, action="cancelled", detail=detail)
 
 
 def order(user: User, menu: Menu, day: date, status=OrderStatus.ORDERED) -> Order:
@@ -121,6 +149,7 @@ PAGES = {
     "manager": [
         "/company/orders",
         f"/company/orders?date={DAY}",
+        f"/company/orders?date={DAY}&days_ago=3",  # 11-23: the orders a closing cancelled
         "/company/billing?month=2026-11",
         "/company/billing.csv?month=2026-11",
         "/company/on-behalf/{me}",
@@ -162,6 +191,12 @@ def test_hot_pages_cost_the_same_queries_for_3_or_60_orders(client, login, world
     assert not grown, f"queries grew with the data (3 -> 60 rows): {grown}"
     assert pages[f"/shop/orders.csv?date={DAY}"].count("\r\n") > 60  # the rows are there
     assert "社員 59" in pages[f"/shop/orders?date={DAY}"] and "社員 59" in pages["/admin/audit"]
+    # The reasons are there, one per order (November's history: `me`'s orders of 11-01..11-16).
+    company = pages[f"/company/orders?date={DAY}&days_ago=3"]
+    assert company.count(f"（{CLOSED}のため、キャンセル料なし）") == 60
+    history = pages["/orders/history"]
+    assert history.count(f"（{CLOSED}のため、キャンセル料なし）") == 4  # numbers 1, 5, 9, 13
+    assert history.count(f"（{CLOSED}のため、キャンセル料300円は取り消し）") == 4  # 3, 7, 11, 15
     assert all(count >= 2 for _, count in few.values())  # the listener saw the queries
     # The test's SAVEPOINT and RELEASE around the login look-up, the placement look-up and ONE
     # statement inserting the order with its `placed` event.

@@ -46,7 +46,11 @@ def holidays_add():
         return holidays_page(form, 422)
     try:
         holiday, closing = add_holiday(
-            form.day.data, form.name.data, current_user, cancel_orders=form.cancel_orders.data
+            form.day.data,
+            form.name.data,
+            current_user,
+            cancel_orders=form.cancel_orders.data,
+            cancel_late_orders=form.cancel_late_orders.data,
         )
     except DomainError as error:
         db.session.rollback()  # ends the closing's lock on orders before the page renders

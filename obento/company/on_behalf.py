@@ -53,8 +53,8 @@ def render_employee(
         upcoming=upcoming_orders(employee, now, company_id=current_user.company_id),
         # The manager is the one the shop tells about a closing: its cancels are said here too.
         cancels=[
-            (order, reason)
-            for order, reason in cancelled_by_closing(employee, now)
+            (order, note)
+            for order, note in cancelled_by_closing(employee, now)
             if order.company_id == current_user.company_id
         ],
         form=form,

@@ -16,6 +16,7 @@ from obento.filter_forms import MonthForm, PeriodForm
 from obento.models import Company, Order, Role, Shop, company_shops
 from obento.services import reports
 from obento.services.billing import monthly_billing
+from obento.services.closures import closing_notes
 
 
 def shops_of(company: Company) -> list[Shop]:
@@ -45,6 +46,7 @@ def orders():
         return render_template("company/orders.html", form=form, today=today), 400
     first, last = form.period(today)
     shops = reports.company_orders(current_user.company, first, last)
+    whole = reports.total(shops)
     return render_template(
         "company/orders.html",
         form=form,
@@ -52,7 +54,8 @@ def orders():
         first=first,
         last=last,
         shops=shops,
-        whole=reports.total(shops),
+        whole=whole,
+        closings=closing_notes(whole.orders),
     )
 
 

@@ -11,7 +11,7 @@ from obento.forms.fields import (
     NumberField,
     WeekdaysField,
 )
-from obento.services.closures import CONFIRM_LABEL
+from obento.services.closures import CONFIRM_LABEL, LATE_CONFIRM_LABEL
 from obento.services.holidays import NAME_MAX as HOLIDAY_NAME_MAX
 from obento.services.shops import REASON_MAX, ShopRules
 
@@ -87,6 +87,7 @@ class ClosedDayForm(Form):
         validators=[Length(max=REASON_MAX, message=f"{REASON_MAX}文字以内で入力してください。")],
     )
     cancel_orders = ConfirmField(CONFIRM_LABEL)
+    cancel_late_orders = ConfirmField(LATE_CONFIRM_LABEL)
 
 
 class HolidayForm(Form):
@@ -99,3 +100,4 @@ class HolidayForm(Form):
         ],
     )
     cancel_orders = ConfirmField(CONFIRM_LABEL)
+    cancel_late_orders = ConfirmField(LATE_CONFIRM_LABEL)

@@ -18,6 +18,7 @@ from obento.ordering.forms import (
     new_form_token,
 )
 from obento.services import DomainError
+from obento.services.closures import closing_notes
 from obento.services.order_board import (
     active_menus,
     cancelled_by_closing,
@@ -236,6 +237,7 @@ def history():
         form=form,
         first=first,
         orders=orders,
+        closings=closing_notes(orders),
         total=sum(order.amount for order in orders),
         prev_month=prev_month,
         next_month=next_month,

@@ -2,7 +2,7 @@
 
 from obento.clock import utcnow
 from obento.extensions import db
-from obento.logs import order_logger
+from obento.logs import log_fields, order_logger
 from obento.models import Order, OrderAction, OrderEvent, User
 
 ACTION_LABELS = {
@@ -34,16 +34,18 @@ def record_event(order: Order, actor: User | None, action: OrderAction, **detail
 
 
 def log_event(order: Order, actor: User | None, action: OrderAction, detail: dict) -> None:
-    """Write the order-log line of an event (an order placement inserts its event itself)."""
-    order_logger.info(
-        "ORDER %s order_id=%s company=%s user=%s shop=%s menu=%s qty=%s actor=%s%s",
-        ACTION_LABELS[action],
-        order.id,
-        order.company_id,
-        order.user_id,
-        order.shop_id,
-        order.menu_id,
-        order.quantity,
-        actor.id if actor else "-",
-        "".join(f" {key}={value}" for key, value in detail.items()),
-    )
+    """Write the order-log line of an event (an order placement inserts its event itself).
+
+    Free text in `detail` (a closing's reason) is quoted where needed: see logs.log_value.
+    """
+    fields = {
+        "order_id": order.id,
+        "company": order.company_id,
+        "user": order.user_id,
+        "shop": order.shop_id,
+        "menu": order.menu_id,
+        "qty": order.quantity,
+        "actor": actor.id if actor else None,
+        **detail,
+    }
+    order_logger.info("ORDER %s %s", ACTION_LABELS[action], log_fields(fields))

@@ -50,18 +50,24 @@ def holiday_lines(first: date, last: date) -> list[HolidayLine]:
 
 
 def add_holiday(
-    day: date, name: str, actor: User, *, cancel_orders: bool = False
+    day: date,
+    name: str,
+    actor: User,
+    *,
+    cancel_orders: bool = False,
+    cancel_late_orders: bool = False,
 ) -> tuple[Holiday, Closing]:
     """Declare `day` a holiday for every shop that closes on holidays; return it and what
-    became of the day's orders (cancelled when `cancel_orders` confirms it, see
-    services.closures)."""
+    became of the day's orders (cancelled when `cancel_orders`, and `cancel_late_orders` for
+    those past their cancel deadline, confirm it: see services.closures)."""
     name = name.strip()
     if not name:
         raise DomainError("祝日・休日の名前を入力してください。", field="name")
     if len(name) > NAME_MAX:
         raise DomainError(f"名前は{NAME_MAX}文字以内にしてください。", field="name")
     check_single_line(name, "名前", "name")
-    if day < local_today(utcnow()):
+    now = utcnow()
+    if day < local_today(now):
         raise DomainError("過ぎた日は登録できません。今日以降の日付を選んでください。", field="day")
     national = holiday_name(day)
     if national:
@@ -69,7 +75,7 @@ def add_holiday(
     lock_order_writes()  # before the duplicate check, as in services.shops.add_closed_day
     if db.session.scalar(sa.select(Holiday.id).where(Holiday.day == day)) is not None:
         raise DomainError("この日はすでに登録されています。", field="day")
-    check_orders_confirmed(day, cancel_orders)
+    check_orders_confirmed(day, cancel_orders, late_confirmed=cancel_late_orders, now=now)
     holiday = Holiday(day=day, name=name)
     db.session.add(holiday)
     db.session.flush()

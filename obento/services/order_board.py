@@ -20,11 +20,11 @@ from obento.models import (
     User,
     company_shops,
 )
+from obento.services.closures import CLOSING_REASON, ClosingNote, closing_notes
 from obento.services.holidays import added_holidays
 from obento.services.orders import next_orderable_dates
 
 BOARD_DAYS = 7
-_REASON = OrderEvent.detail["reason"].astext  # kept by services.closures
 
 
 @dataclass
@@ -53,7 +53,7 @@ class OrderState:
     permission: OrderPermission
     order_deadline: datetime
     cancel_deadline: datetime
-    cancel_reason: str | None = None  # why it was cancelled when its day was closed
+    closing: ClosingNote | None = None  # why, when its day was closed (services.closures)
 
     @property
     def can_change(self) -> bool:
@@ -79,17 +79,7 @@ def order_state(order: Order, now: datetime) -> OrderState:
         else OrderPermission.NONE,
         order_deadline=calendar.order_deadline(shop, order.delivery_date),
         cancel_deadline=calendar.cancel_deadline(shop, order.delivery_date),
-        cancel_reason=_cancel_reason(order) if order.is_cancelled else None,
-    )
-
-
-def _cancel_reason(order: Order) -> str | None:
-    """The reason kept with the order's cancellation (services.closures), if any."""
-    return db.session.scalar(
-        sa.select(_REASON)
-        .where(OrderEvent.order_id == order.id, OrderEvent.action == OrderAction.CANCELLED)
-        .order_by(OrderEvent.id.desc())
-        .limit(1)
+        closing=closing_notes([order]).get(order.id),
     )
 
 
@@ -156,14 +146,14 @@ def upcoming_orders(user: User, now: datetime, company_id: int | None = None) ->
     return [order_state(order, now) for order in orders]
 
 
-def cancelled_by_closing(user: User, now: datetime) -> list[tuple[Order, str]]:
+def cancelled_by_closing(user: User, now: datetime) -> list[tuple[Order, ClosingNote]]:
     """Return the user's orders from today on that were cancelled because their day was
     closed (services.closures), with the reason: without a word they would simply vanish
     from the list of orders. A day ordered again since is left out."""
     rows = db.session.execute(
         _CANCELLED_BY_CLOSING, {"user_id": user.id, "today": calendar.local_today(now)}
     )
-    return [(order, reason) for order, reason in rows]
+    return [(order, ClosingNote(reason)) for order, reason in rows]
 
 
 def _cancelled_by_closing_query() -> sa.Select:
@@ -179,14 +169,14 @@ def _cancelled_by_closing_query() -> sa.Select:
         .exists()
     )
     return (
-        sa.select(Order, _REASON)
+        sa.select(Order, CLOSING_REASON)
         .join(OrderEvent, OrderEvent.order_id == Order.id)
         .where(
             Order.user_id == sa.bindparam("user_id", type_=sa.Integer),
             Order.delivery_date >= unplanned(sa.bindparam("today", type_=sa.Date)),
             Order.status == constant(OrderStatus.CANCELLED),
             OrderEvent.action == constant(OrderAction.CANCELLED),
-            _REASON.is_not(None),
+            CLOSING_REASON.is_not(None),
             ~ordered_again,
         )
         .options(joinedload(Order.menu))

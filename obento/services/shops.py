@@ -86,6 +86,11 @@ def _apply_rules(shop: Shop, rules: ShopRules) -> None:
             f"{rules.order_deadline_days_before}日先以上まで受け付けないと注文できる日がありません。",
             field="max_days_ahead",
         )
+    if shop.opens_on_holidays and not rules.opens_on_holidays:
+        # Closing on holidays closes the administrator's holidays too: wait for a holiday
+        # being added (services.holidays), so that either its check counts this shop's
+        # orders or orders_on_days_no_longer_open sees the holiday; never neither.
+        lock_order_writes()
     for name, value in vars(rules).items():
         setattr(shop, name, value)
 
@@ -155,18 +160,26 @@ def set_shop_active(shop: Shop, active: bool) -> None:
 
 
 def add_closed_day(
-    shop: Shop, day: date, reason: str, actor: User, *, cancel_orders: bool = False
+    shop: Shop,
+    day: date,
+    reason: str,
+    actor: User,
+    *,
+    cancel_orders: bool = False,
+    cancel_late_orders: bool = False,
 ) -> tuple[ShopClosedDay, Closing]:
     """Mark a day closed at the shop; return it and what became of the day's orders.
 
     A day that has orders is closed only when `cancel_orders` confirms that they are to be
-    cancelled without a fee (services.closures).
+    cancelled without a fee, and `cancel_late_orders` those past their cancel deadline
+    (services.closures).
     """
     reason = reason.strip()
     if len(reason) > REASON_MAX:
         raise DomainError(f"理由は{REASON_MAX}文字以内にしてください。", field="reason")
     check_single_line(reason, "理由", "reason")
-    if day < local_today(utcnow()):
+    now = utcnow()
+    if day < local_today(now):
         raise DomainError(
             "過ぎた日は休業日にできません。今日以降の日付を選んでください。", field="day"
         )
@@ -178,7 +191,9 @@ def add_closed_day(
     )
     if db.session.scalar(taken) is not None:
         raise DomainError("この日はすでに休業日に登録されています。", field="day")
-    check_orders_confirmed(day, cancel_orders, shop=shop)
+    check_orders_confirmed(
+        day, cancel_orders, late_confirmed=cancel_late_orders, shop=shop, now=now
+    )
     closed = ShopClosedDay(shop_id=shop.id, day=day, reason=reason)
     db.session.add(closed)
     db.session.flush()

@@ -104,6 +104,7 @@ def add_closed_day_action(shop: Shop, links: Links):
                 form.reason.data or "",
                 current_user,
                 cancel_orders=form.cancel_orders.data,
+                cancel_late_orders=form.cancel_late_orders.data,
             )
         except DomainError as error:
             db.session.rollback()  # ends the closing's lock on orders before the page renders

@@ -1,12 +1,15 @@
 """Data tables on a phone: each row a card whose cells say which column they are; no sideways
 scrolling. On a desktop screen and in print the tables stay tables."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from obento.extensions import db
 from obento.models import OrderAction, OrderStatus, Role
 from obento.services.audit import record_event
+from obento.services.closures import CONFIRM_LABEL
 from tests.e2e.conftest import PHONE, assert_no_horizontal_scroll, jst_today
 
 # Tables wider than the box they sit in (that box would scroll sideways), and card cells whose
@@ -179,3 +182,36 @@ def test_long_menu_names_wrap_inside_the_tables(
             for path in paths:
                 assert_cards(page, live_server.url + path)
                 expect(page.get_by_text(long_name).first).to_be_visible()
+
+
+def test_a_closings_reason_fits_the_company_list_and_the_history_on_a_phone(
+    phone_page, live_server, browser_login, make_user, make_order, open_world
+):
+    """The shop closes tomorrow on its phone; the representative's list and the staff
+    member's history then say why each order was cancelled, inside the cards."""
+    world, page = open_world, phone_page
+    tomorrow = jst_today() + timedelta(days=1)
+    colleague = make_user(company=world.company, name="長谷川 健太郎左衛門")
+    make_order(world.staff, world.karaage, tomorrow)
+    make_order(colleague, world.saba, tomorrow, quantity=3)
+    browser_login(page, world.shop_user.username)
+    page.goto(live_server.url + "/shop/calendar")
+    page.get_by_label("休業日", exact=True).fill(tomorrow.isoformat())
+    page.get_by_label("理由").fill("冷蔵設備の故障による臨時休業")
+    page.get_by_label(CONFIRM_LABEL).check()
+    page.get_by_role("button", name="休業日にする").click()
+    expect(page.locator(".flash").last).to_contain_text("この日のご注文2件をキャンセルしました")
+
+    note = "（まごころ弁当の休業日（冷蔵設備の故障による臨時休業）のため、キャンセル料なし）"
+    for user, path in [
+        (world.manager, f"/company/orders?date={tomorrow.isoformat()}"),
+        (world.staff, f"/orders/history?month={tomorrow:%Y-%m}"),
+    ]:
+        page.context.clear_cookies()
+        browser_login(page, user.username)
+        for width in (PHONE["width"], 360):
+            page.set_viewport_size({"width": width, "height": PHONE["height"]})
+            assert_cards(page, live_server.url + path)
+            status = page.locator('td[data-label="状態"]').filter(has_text=note).first
+            expect(status).to_be_visible()
+            expect(status).to_contain_text("キャンセル済み" + note)

@@ -4,7 +4,9 @@ The day is closed only when its orders are to be cancelled as well, without a fe
 racing the closing is either cancelled with the others or refused.
 """
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -74,9 +76,9 @@ def test_a_confirmed_closing_cancels_the_days_orders_without_a_fee(
 ):
     clock.set_jst("2026-12-03 11:00")  # after the cancel deadline: the fee would be due
     shop_user = _shop_login(world, login, make_user)
-    response = submit(
-        "/shop/calendar", {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
-    )
+    # Past the cancel deadline, the second box confirms (test_closing_past_deadline.py).
+    form = {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    response = submit("/shop/calendar", {**form, "cancel_late_orders": "y"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
     assert "2026年12月3日(木)を休業日にしました。" in page
@@ -100,6 +102,32 @@ def test_a_confirmed_closing_cancels_the_days_orders_without_a_fee(
     assert "キャンセル済みのご注文" in mine
     assert f"{reason}のため、キャンセル料なしでキャンセルされました。" in mine
     assert "キャンセル料はかかりません" in mine
+
+
+def test_the_order_log_quotes_a_reason_with_spaces_quotes_or_equals_signs(
+    app, client, world, orders, login, make_user, submit
+):
+    """The reason is free text: unquoted, `臨時休業 qty=99` would read as a field qty=99."""
+    shop_user = _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": '臨時休業 qty=99 "急用"', "cancel_orders": "y"}
+    assert submit("/shop/calendar", form).status_code == 303
+    order = orders[0][0]
+    expected = (
+        f"ORDER 注文取消 order_id={order.id} company={order.company_id} user={order.user_id} "
+        f"shop={order.shop_id} menu={order.menu_id} qty=1 actor={shop_user.id} cancel_fee=0 "
+        r'reason="まごころ弁当の休業日（臨時休業 qty=99 \"急用\"）"'
+    )
+    line = re.compile(
+        rb"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0900 " + re.escape(expected.encode()) + rb"\n",
+        re.MULTILINE,
+    )
+    files = sorted(Path(app.config["LOG_DIR"]).glob("order-*.log"))
+    written = [path for path in files if line.search(path.read_bytes())]
+    assert len(written) == 1, "the line is written once, byte for byte"
+
+    login(make_user(role=Role.ADMIN).username)
+    shown = client.get(f"/admin/logs/{written[0].name}").text
+    assert expected.replace('"', "&#34;") in shown
 
 
 def test_closing_waives_the_fees_of_orders_cancelled_earlier_that_day(
@@ -138,6 +166,45 @@ def test_closing_waives_the_fees_of_orders_cancelled_earlier_that_day(
     audit = client.get("/admin/audit").text
     assert "取り消したキャンセル料: 300円" in audit
     assert "取り消しの理由: まごころ弁当の休業日（臨時休業）" in audit
+
+
+def test_the_company_list_and_the_history_say_why_a_closing_cancelled(
+    client, world, orders, login, make_user, make_order, submit
+):
+    """Not just キャンセル済み: whoever reads the list sees that the shop closed and that no
+    fee is owed, also for a fee taken back from an order cancelled earlier that day."""
+    ishii = make_user(company=world.company, name="石井 花子")
+    charged = make_order(ishii, world.karaage, DAY, status=OrderStatus.CANCELLED, cancel_fee=300)
+    make_order(world.staff, world.sake, date(2026, 12, 4), status="cancelled")  # their own
+    _shop_login(world, login, make_user)
+    form = {"day": "2026-12-03", "reason": "臨時休業", "cancel_orders": "y"}
+    assert submit("/shop/calendar", form).status_code == 303
+    closed = "（まごころ弁当の休業日（臨時休業）のため、キャンセル料なし）"
+    waived = "（まごころ弁当の休業日（臨時休業）のため、キャンセル料300円は取り消し）"
+
+    login(make_user(role=Role.MANAGER, company=world.company).username)
+    page = client.get("/company/orders?date=2026-12-04&days_ago=1").text
+    badge = '<span class="badge badge-cancelled">キャンセル済み</span>'
+    assert page.count(f'{badge}<span class="closing-note">{closed}</span>') == 2  # さくら商事's
+    assert page.count(f'{badge}<span class="closing-note">{waived}</span>') == 1
+    assert page.count(f"{badge}</td>") == 1  # the staff member's own cancel of 12-04: no reason
+
+    login(world.staff.username)
+    history = client.get("/orders/history?month=2026-12").text
+    mark = '<span class="cancelled-mark">キャンセル済み</span>'
+    assert f'{mark}<span class="closing-note">{closed}</span>' in history
+    assert f"{mark}</td>" in history  # 12-04, cancelled by the staff member
+
+    login(ishii.username)
+    shown = client.get(f"/orders/{charged.id}").text
+    assert (
+        "<dt>キャンセル料の取り消し</dt><dd>まごころ弁当の休業日（臨時休業）のため、"
+        "キャンセル料300円は取り消されました。</dd>"
+    ) in shown
+    assert (
+        f'{mark}<span class="closing-note">{waived}</span>'
+        in client.get("/orders/history?month=2026-12").text
+    )
 
 
 def test_a_day_with_only_a_charged_cancel_is_closed_without_asking(

@@ -8,7 +8,16 @@ import pytest
 import sqlalchemy as sa
 
 from obento.extensions import db
-from obento.models import Holiday, Order, OrderAction, OrderEvent, OrderStatus, Role, ShopClosedDay
+from obento.models import (
+    Holiday,
+    Order,
+    OrderAction,
+    OrderEvent,
+    OrderStatus,
+    Role,
+    Shop,
+    ShopClosedDay,
+)
 from tests.conftest import csrf_token, post_during
 from tests.ordering.conftest import events_of, order_count, order_data
 
@@ -179,3 +188,98 @@ def test_a_double_submitted_closing_finds_the_day_closed(
     assert db.session.scalar(sa.select(sa.func.count(Holiday.id))) == int(holiday)
     db.session.refresh(order)
     assert order.status == OrderStatus.CANCELLED and len(events_of(order)) == 1
+
+
+# A shop that stops opening on holidays meeting a holiday being added ----------------------
+#
+# Each reads what the other writes: the holiday's check counts the orders of the shops that
+# close on holidays, and the settings' notice names the holidays that now close the shop.
+# Unserialised, each could read before the other committed: the day closed for the shop, its
+# orders still live, and neither asking nor telling anyone.
+
+HOLIDAY_OFF = {
+    "order_deadline_days_before": "1",
+    "order_deadline_time": "14:00",
+    "cancel_deadline_time": "10:30",
+    "cancel_fee": "300",
+    "open_weekdays": ["0", "1", "2", "3", "4"],
+    "max_days_ahead": "14",
+}  # "opens_on_holidays" left out: the box unticked
+
+
+def test_switching_off_holidays_waits_for_a_holiday_being_added_and_names_its_orders(
+    app, client, login, world, make_order, make_user
+):
+    world.shop.opens_on_holidays = True
+    db.session.commit()
+    order = make_order(world.staff, world.karaage, DAY)
+    login(make_user(role=Role.SHOP, shop=world.shop).username)
+    data = {**HOLIDAY_OFF, "csrf_token": csrf_token(client.get("/shop/settings"))}
+
+    def add_holiday(other) -> None:
+        """services.holidays.add_holiday, uncommitted: the shop still opened on holidays
+        when it looked, so none of its orders were counted or cancelled."""
+        other.execute(sa.text("LOCK TABLE orders IN EXCLUSIVE MODE"))
+        other.execute(sa.insert(Holiday).values(day=DAY, name="創立記念日"))
+
+    response = post_during(app, client, "/shop/settings", data, add_holiday)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    assert "店舗の設定を保存しました。" in page
+    assert "お休みになった日にご注文が残っています（2026年11月26日(木) 1件）。" in page
+    db.session.refresh(world.shop)
+    db.session.refresh(order)
+    assert world.shop.opens_on_holidays is False
+    assert (order.status, events_of(order)) == (OrderStatus.ORDERED, [])
+
+
+def _switch_off_holidays(shop):
+    """The other transaction: services.shops.update_shop_rules switching off
+    「祝日も営業する」, uncommitted."""
+
+    def switch_off(other) -> None:
+        other.execute(sa.text("LOCK TABLE orders IN EXCLUSIVE MODE"))
+        other.execute(sa.update(Shop).where(Shop.id == shop.id).values(opens_on_holidays=False))
+
+    return switch_off
+
+
+def _holiday_during_switch_off(app, client, login, world, make_order, make_user, form):
+    world.shop.opens_on_holidays = True
+    db.session.commit()
+    order = make_order(world.staff, world.karaage, DAY)
+    login(make_user(role=Role.ADMIN).username)
+    data = {"day": "2026-11-26", "name": "創立記念日", **form}
+    data["csrf_token"] = csrf_token(client.get("/admin/holidays"))
+    response = post_during(app, client, "/admin/holidays", data, _switch_off_holidays(world.shop))
+    db.session.refresh(order)
+    return response, order
+
+
+def test_a_holiday_added_while_a_shop_switches_off_holidays_asks_about_its_orders(
+    app, client, login, world, make_order, make_user
+):
+    """The holiday waited for the switch: the shop's order needs the confirmation."""
+    response, order = _holiday_during_switch_off(
+        app, client, login, world, make_order, make_user, {}
+    )
+    assert response.status_code == 409
+    assert "この日にはすでにご注文が1件あります（さくら商事 1件）。" in response.text
+    assert db.session.scalar(sa.select(sa.func.count(Holiday.id))) == 0
+    assert (order.status, events_of(order)) == (OrderStatus.ORDERED, [])
+
+
+def test_a_confirmed_holiday_added_while_a_shop_switches_off_holidays_cancels_its_orders(
+    app, client, login, world, make_order, make_user
+):
+    response, order = _holiday_during_switch_off(
+        app, client, login, world, make_order, make_user, {"cancel_orders": "y"}
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    assert "この日のご注文1件をキャンセルしました（さくら商事 1件）。" in page
+    assert db.session.scalar(sa.select(sa.func.count(Holiday.id))) == 1
+    assert (order.status, order.cancel_fee) == (OrderStatus.CANCELLED, 0)
+    assert [event.detail for event in events_of(order)] == [
+        {"cancel_fee": 0, "reason": "休日（創立記念日）"}
+    ]
