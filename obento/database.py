@@ -31,7 +31,9 @@ def unplanned(value: sa.ColumnElement) -> sa.ScalarSelect:
 
 def constant(value) -> sa.BindParameter:
     """`value` written into the statement's text instead of sent as a parameter, so that a
-    prepared statement's generic plan is estimated for it too (see `unplanned`)."""
+    prepared statement's generic plan is estimated for it too and may use a partial index on
+    it (`status = 'ordered'`); otherwise a plan for the actual values can look cheaper for
+    that alone and be made anew on every call (see `unplanned`)."""
     return sa.literal(value, literal_execute=True)
 
 

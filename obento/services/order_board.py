@@ -138,7 +138,7 @@ def upcoming_orders(user: User, now: datetime, company_id: int | None = None) ->
     query = sa.select(Order).where(
         Order.user_id == user.id,
         Order.delivery_date >= unplanned(sa.literal(today, sa.Date)),
-        Order.status == OrderStatus.ORDERED,
+        Order.status == constant(OrderStatus.ORDERED),
     )
     if company_id is not None:
         query = query.where(Order.company_id == company_id)
