@@ -12,6 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from obento.extensions import db, login_manager
+from obento.logs import log_fields
 
 DATABASE_UNAVAILABLE = "データベースに接続できません。しばらくしてから再度お試しください。"
 
@@ -73,19 +74,23 @@ def handle_http_exception(error: HTTPException):
 
 def _log_forbidden() -> None:
     current_app.logger.warning(
-        "forbidden path=%s user=%s address=%s",
-        request.path,
-        g.get("_login_user") and getattr(g._login_user, "username", None),
-        request.remote_addr,
+        "forbidden %s",
+        log_fields(
+            {
+                "path": request.path,
+                "user": g.get("_login_user") and getattr(g._login_user, "username", None),
+                "address": request.remote_addr,
+            }
+        ),
     )
 
 
 def handle_csrf_error(error: CSRFError):
     current_app.logger.warning(
-        "csrf refused path=%s reason=%s address=%s",
-        request.path,
-        error.description,
-        request.remote_addr,
+        "csrf refused %s",
+        log_fields(
+            {"path": request.path, "reason": error.description, "address": request.remote_addr}
+        ),
     )
     return render_error(
         400,
@@ -97,7 +102,9 @@ def handle_csrf_error(error: CSRFError):
 def handle_database_unavailable(error: OperationalError | PoolTimeoutError):
     """Answer 503 when the database is down, unreachable or too slow (statement timeout)."""
     cause = type(getattr(error, "orig", None) or error).__name__
-    current_app.logger.error("database unavailable path=%s error=%s", request.path, cause)
+    current_app.logger.error(
+        "database unavailable %s", log_fields({"path": request.path, "error": cause})
+    )
     # Rendering the page must not touch the database again (e.g. to load the user).
     g._login_user = login_manager.anonymous_user()
     return render_error(503)
@@ -121,7 +128,8 @@ def handle_integrity_error(error: IntegrityError):
     if type(error.orig) not in RACES:
         raise error
     current_app.logger.warning(
-        "conflict refused path=%s constraint=%s", request.path, error.orig.diag.constraint_name
+        "conflict refused %s",
+        log_fields({"path": request.path, "constraint": error.orig.diag.constraint_name}),
     )
     return render_error(409, RACES[type(error.orig)])
 

@@ -49,8 +49,21 @@ def test_failed_login_is_logged_without_the_password(app, client, login, make_us
     text = "".join(
         p.read_text(encoding="utf-8") for p in Path(app.config["LOG_DIR"]).glob("app-*.log")
     )
-    assert f"login failed user='{user.username}'" in text
+    assert f"login failed user={user.username} address=127.0.0.1\n" in text
     assert "secret-wrong-password" not in text
+
+
+def test_free_text_in_application_log_lines_is_quoted(app, client, login):
+    """A typed user name with a space, `=` or a line break cannot make up fields or lines."""
+    login("山田 太郎 address=10.0.0.1\nWARNING obento: forged", "wrong-password")
+    text = "".join(
+        p.read_text(encoding="utf-8") for p in Path(app.config["LOG_DIR"]).glob("app-*.log")
+    )
+    assert (
+        'login failed user="山田 太郎 address=10.0.0.1\\nWARNING obento: forged" '
+        "address=127.0.0.1\n"
+    ) in text
+    assert "\nWARNING obento: forged" not in text
 
 
 def test_record_event_writes_the_event_and_the_order_line(app, make_user, make_order):

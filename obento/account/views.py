@@ -11,6 +11,7 @@ from obento.errors import render_error
 from obento.extensions import db
 from obento.forms import add_domain_error
 from obento.forms.users import OwnPasswordForm
+from obento.logs import log_fields
 from obento.models import Role
 from obento.services import DomainError
 from obento.services.throttle import finish_login_attempt
@@ -55,14 +56,15 @@ def password():
         db.session.commit()  # keeps a failed attempt for throttling; nothing else was changed
         if wrong_password:
             current_app.logger.warning(
-                "password change: wrong current password user=%s", current_user.username
+                "password change: wrong current password %s",
+                log_fields({"user": current_user.username}),
             )
         add_domain_error(form, error)
         return _page(password_form=form, status=error.status)
     finish_login_attempt(attempt, succeeded=True)
     begin_login(current_user._get_current_object())  # a new cookie; copies of the old one end
     db.session.commit()
-    current_app.logger.info("password changed user=%s", current_user.username)
+    current_app.logger.info("password changed %s", log_fields({"user": current_user.username}))
     flash("パスワードを変更しました。ほかの端末のログインは終了しました。", "success")
     return redirect(url_for("account.index"), code=303)
 

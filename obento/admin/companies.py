@@ -10,6 +10,7 @@ from obento.auth.decorators import role_required
 from obento.extensions import db
 from obento.forms import handle_form
 from obento.forms.companies import CompanyForm
+from obento.logs import log_fields
 from obento.models import Company, Role, Shop
 from obento.services import DomainError
 from obento.services.companies import (
@@ -72,7 +73,8 @@ def _company_form(company: Company | None):
         else:
             saved = update_company(company, shop_ids=form.shop_ids.data, **values)
         current_app.logger.info(
-            "company saved id=%s name=%s by=%s", saved.id, saved.name, current_user.username
+            "company saved %s",
+            log_fields({"id": saved.id, "name": saved.name, "by": current_user.username}),
         )
         return f"会社「{saved.name}」を保存しました。", url_for("admin.companies")
 

@@ -12,6 +12,7 @@ from obento.clock import utcnow
 from obento.extensions import db
 from obento.forms import add_domain_error
 from obento.forms.shops import HolidayForm
+from obento.logs import log_fields
 from obento.models import Role
 from obento.services import DomainError
 from obento.services.closures import closing_message
@@ -58,7 +59,8 @@ def holidays_add():
         return holidays_page(form, error.status)
     db.session.commit()
     current_app.logger.info(
-        "holiday added day=%s name=%s by=%s", holiday.day, holiday.name, current_user.username
+        "holiday added %s",
+        log_fields({"day": holiday.day, "name": holiday.name, "by": current_user.username}),
     )
     flash(f"{format_date(holiday.day)}を休日（{holiday.name}）にしました。", "success")
     if closing:
@@ -76,7 +78,8 @@ def holidays_remove(holiday_id: int):
         abort(404)
     db.session.commit()
     current_app.logger.info(
-        "holiday removed day=%s name=%s by=%s", holiday.day, holiday.name, current_user.username
+        "holiday removed %s",
+        log_fields({"day": holiday.day, "name": holiday.name, "by": current_user.username}),
     )
     flash(f"{format_date(holiday.day)}（{holiday.name}）の休日を削除しました。", "success")
     return redirect(url_for("admin.holidays"), code=303)

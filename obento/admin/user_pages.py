@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from obento.extensions import db
 from obento.forms import add_domain_error, posted_switch
 from obento.forms.users import DefaultMenuForm, ImportForm, PasswordResetForm, UserSearchForm
+from obento.logs import log_fields
 from obento.models import Company, Role, User
 from obento.services import DomainError
 from obento.services.user_import import decode_csv, import_users, preview_import
@@ -110,7 +111,9 @@ def list_page(scope: Company | None, links: UserLinks):
 
 def log_change(message: str, user: User) -> None:
     current_app.logger.info(
-        "%s user=%s name=%s by=%s", message, user.username, user.name, current_user.username
+        "%s %s",
+        message,
+        log_fields({"user": user.username, "name": user.name, "by": current_user.username}),
     )
 
 
@@ -241,7 +244,8 @@ def import_page(scope: Company | None, links: UserLinks):
     if confirm and preview.ok:
         db.session.commit()
         current_app.logger.info(
-            "users imported count=%s by=%s", len(preview.lines), current_user.username
+            "users imported %s",
+            log_fields({"count": len(preview.lines), "by": current_user.username}),
         )
         created = [(line, line.password if line.generated else None) for line in preview.lines]
         response = make_response(

@@ -8,6 +8,7 @@ from obento.auth import bp
 from obento.auth.forms import LoginForm
 from obento.errors import render_error
 from obento.extensions import db, login_manager
+from obento.logs import log_fields
 from obento.models import Role
 from obento.services.sessions import end_session, start_session, user_for_session
 from obento.services.throttle import (
@@ -79,7 +80,9 @@ def start_password_attempt(username: str, address: str):
     if login_throttled(username, address):
         withdraw_login_attempt(attempt)
         db.session.commit()
-        current_app.logger.warning("login throttled user=%r address=%s", username, address)
+        current_app.logger.warning(
+            "login throttled %s", log_fields({"user": username[:64], "address": address})
+        )
         return None
     return attempt
 
@@ -118,10 +121,12 @@ def login():
         if user is not None:
             begin_login(user)
             db.session.commit()
-            current_app.logger.info("login user=%s", user.username)
+            current_app.logger.info("login %s", log_fields({"user": user.username}))
             return redirect(next_url or home_url(user), code=303)
         db.session.commit()  # keeps the failed attempt for throttling
-        current_app.logger.warning("login failed user=%r address=%s", username[:64], address)
+        current_app.logger.warning(
+            "login failed %s", log_fields({"user": username[:64], "address": address})
+        )
         answer_failure_no_sooner(started)
         form.form_errors.append(LOGIN_FAILED)
         status = 401
